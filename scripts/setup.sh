@@ -55,7 +55,9 @@ fi
 if [ -z "$have_pulumi" ]; then
   command -v go >/dev/null || { echo "[setup] no pulumi >= $PULUMI_MIN_VERSION on PATH and no Go toolchain to build it" >&2; exit 1; }
   say "building the Pulumi CLI v$PULUMI_VERSION from Go modules (first time: several minutes; caches: $(go env GOMODCACHE), $(go env GOCACHE))"
-  (cd "$ROOT/tools/pulumi" && GOFLAGS=-mod=mod GOBIN="$TOOLS/bin" go install -v github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 \
+  (cd "$ROOT/tools/pulumi" && GOFLAGS=-mod=mod GOBIN="$TOOLS/bin" go install -v \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 \
     | awk '{ n++; if (n % 100 == 0) { printf "[setup]   ...%d packages compiled\n", n > "/dev/stderr" } }')
   have_pulumi="$TOOLS/bin/pulumi"
   say "built $("$have_pulumi" version)"

@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The property under which Pulumi's dynamic-provider host finds the serialized provider. */
+const providerKey = "__provider";
+
+/**
+ * The serialized provider stored in state with every resource. The dynamic-provider host evaluates it and calls
+ * `handler()`; ours requires the implementation by package name from the program's folder. Written by hand
+ * rather than by Pulumi's closure serializer: it stays ~200 bytes, holds no absolute path of the machine that
+ * ran `up`, and captures no zod schema, client or credential. The price: `delete` and `refresh` run the
+ * installed version of this package, not the code that ran at create, so implementations stay compatible
+ * with state written by earlier versions.
+ */
+export function serializedProvider(modulePath: string): string {
+    const m = JSON.stringify(modulePath);
+    return `exports.handler = () => { try { return require(${m}).provider; } catch (e) { ` +
+        `throw new Error("cannot load " + ${m} + ": install pulumi-logto-m2m in the program's folder (" + e.message + ")"); } };\n`;
+}
+
+/**
+ * Base of the package's resources: a custom resource served by Pulumi's dynamic-provider host (type
+ * `pulumi-nodejs:dynamic/logto:<Type>`), exactly like `pulumi.dynamic.Resource` but with the compact provider.
+ */
+export abstract class LogtoDynamicResource extends pulumi.CustomResource {
+    protected constructor(type: string, modulePath: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super(`pulumi-nodejs:dynamic/logto:${type}`, name, { ...props, [providerKey]: serializedProvider(modulePath) }, opts);
+    }
+}
