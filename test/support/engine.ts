@@ -21,14 +21,14 @@ export interface EngineSandbox {
  * the repo whose node_modules the provider host resolves `pulumi-logto-m2m` from (another checkout path in the
  * portability test).
  */
-export function engineSandbox(checkout = repoRoot): EngineSandbox {
+export function engineSandbox(checkout = repoRoot, backend?: string): EngineSandbox {
     const base = mkdtempSync(path.join(tmpdir(), "logto-m2m-engine-"));
     const workDir = path.join(base, "project");
     const state = path.join(base, "state");
     mkdirSync(workDir);
     mkdirSync(state);
     symlinkSync(path.join(checkout, "node_modules"), path.join(workDir, "node_modules"), "dir");
-    const backendUrl = `file://${state}`;
+    const backendUrl = backend ?? `file://${state}`;
     return {
         workDir,
         backendUrl,
@@ -71,6 +71,7 @@ export async function inlineStack(sandbox: EngineSandbox, projectName: string, s
 
 /** The stack's state exactly as the file backend stored it. */
 export function storedState(sandbox: EngineSandbox, projectName: string, stackName: string): string {
+    if (!sandbox.backendUrl.startsWith("file://")) throw new Error("storedState reads file backends only");
     const file = path.join(new URL(sandbox.backendUrl).pathname, ".pulumi", "stacks", projectName, `${stackName}.json`);
     return readFileSync(file, "utf8");
 }
