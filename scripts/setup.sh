@@ -36,8 +36,10 @@ say "node $(node --version) at $NODE_DIR"
 NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
 stamp="$ROOT/node_modules/.setup-stamp"
 if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
-  say "installing npm dependencies (npm ci)"
-  (cd "$ROOT" && node "$NPM_CLI" ci --no-audit --no-fund --loglevel=error >&2)
+  say "installing npm dependencies from package-lock.json"
+  # `npm install --no-save` rather than `npm ci`: npm 11 leaves other platforms' optional packages out of the
+  # lock file and `npm ci` then refuses it; --no-save installs the locked versions and leaves the lock alone.
+  (cd "$ROOT" && node "$NPM_CLI" install --no-save --no-audit --no-fund --loglevel=error >&2)
   touch "$stamp"
 fi
 # The dynamic providers' serialized shims require this package by name from the program's folder; inside the
