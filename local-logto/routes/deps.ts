@@ -1,0 +1,8 @@
+import type { Store } from "../store";
+
+/** What every Management API route needs: the store and which resource is the (protected) Management API. */
+export interface RouteDeps {
+    store: Store;
+    managementApiResourceId: string;
+    now(): number;
+}

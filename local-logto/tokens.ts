@@ -1,0 +1,205 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { HttpResponse } from "./http";
+import { newJti } from "./ids";
+import type { JoseRuntime } from "./jose-runtime";
+import type { SigningKey } from "./jose-ops";
+import type { Store } from "./store";
+
+export interface TokenEndpointDeps {
+    store: Store;
+    jose: JoseRuntime;
+    signingKey: SigningKey;
+    /** `{endpoint}/oidc`: the tokens' `iss` and the realm of WWW-Authenticate. */
+    issuer: string;
+    /** Set by tests and benchmarks to get short-lived tokens; undefined = the resource's accessTokenTtl. */
+    tokenTtlOverride(): number | undefined;
+    now(): number;
+}
+
+/** oidc-provider's default access token lifetime, used when a resource's accessTokenTtl is 0. */
+const providerDefaultTtlSeconds = 600;
+
+/** Grant types the provider knows; any other is `unsupported_grant_type`, a known one the client lacks `unauthorized_client`. */
+const knownGrantTypes = new Set([
+    "client_credentials",
+    "authorization_code",
+    "refresh_token",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "urn:ietf:params:oauth:grant-type:device_code",
+]);
+
+/** An OAuth error as Logto answers it: the OIDC fields plus Logto's `code` and `message`. */
+class OidcError extends Error {
+    constructor(
+        readonly status: number,
+        readonly error: string,
+        readonly description: string,
+        readonly headers: Record<string, string> = {},
+    ) {
+        super(description);
+    }
+}
+
+const invalidRequest = (description: string) => new OidcError(400, "invalid_request", description);
+const invalidTarget = (description: string) => new OidcError(400, "invalid_target", description);
+
+export function oidcErrorResponse(status: number, error: string, description: string, headers: Record<string, string> = {}): HttpResponse {
+    return {
+        status,
+        headers: { "cache-control": "no-store", pragma: "no-cache", ...headers },
+        body: { code: `oidc.${error}`, message: description, error, error_description: description },
+    };
+}
+
+/** All values of each parameter, from a form or a JSON body (Logto accepts both). */
+function readParams(contentType: string | undefined, raw: Buffer): Map<string, string[]> {
+    const params = new Map<string, string[]>();
+    const add = (key: string, value: unknown) => {
+        if (value === undefined || value === null || value === "") return; // oidc-provider treats empty as absent
+        const values = Array.isArray(value) ? value.map(String) : [String(value)];
+        params.set(key, [...(params.get(key) ?? []), ...values]);
+    };
+    const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+    const source = raw.toString("utf8");
+    if (type === "application/json") {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(source);
+        } catch {
+            throw invalidRequest("failed to parse the request body");
+        }
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) add(key, value);
+        }
+    } else if (type === "application/x-www-form-urlencoded") {
+        for (const [key, value] of new URLSearchParams(source)) add(key, value);
+    }
+    return params;
+}
+
+interface ClientCredentials {
+    clientId: string;
+    clientSecret: string | undefined;
+    viaBasic: boolean;
+}
+
+function decodeBasicPart(part: string): string {
+    return decodeURIComponent(part.replace(/\+/g, "%20"));
+}
+
+/** Client authentication: HTTP Basic or client_id/client_secret in the body, never both. */
+function readClientCredentials(headers: IncomingHttpHeaders, params: Map<string, string[]>): ClientCredentials {
+    const bodyId = params.get("client_id")?.[0];
+    const bodySecret = params.get("client_secret")?.[0];
+    const authorization = headers.authorization;
+    if (authorization) {
+        const [scheme, value] = authorization.split(" ", 2);
+        if (scheme?.toLowerCase() !== "basic" || !value) throw invalidRequest("invalid authorization header value format");
+        const decoded = Buffer.from(value, "base64").toString("utf8");
+        const colon = decoded.indexOf(":");
+        if (colon < 0) throw invalidRequest("invalid authorization header value format");
+        let clientId: string;
+        let clientSecret: string;
+        try {
+            clientId = decodeBasicPart(decoded.slice(0, colon));
+            clientSecret = decodeBasicPart(decoded.slice(colon + 1));
+        } catch {
+            throw invalidRequest("client_id and client_secret in the authorization header are not properly encoded");
+        }
+        if (bodySecret !== undefined) throw invalidRequest("client authenticated by more than one mechanism");
+        if (bodyId !== undefined && bodyId !== clientId) throw invalidRequest("mismatch in body and authorization client ids");
+        return { clientId, clientSecret, viaBasic: true };
+    }
+    if (bodyId === undefined) throw invalidRequest("no client authentication mechanism provided");
+    return { clientId: bodyId, clientSecret: bodySecret, viaBasic: false };
+}
+
+/** Indicators must be absolute URIs without a fragment, checked before looking the resource up. */
+function checkResourceIndicator(indicator: string): void {
+    let url: URL;
+    try {
+        url = new URL(indicator);
+    } catch {
+        throw invalidTarget("resource indicator must be an absolute URI");
+    }
+    if (url.hash !== "" || indicator.includes("#")) throw invalidTarget("resource indicator must not contain a fragment component");
+}
+
+/**
+ * `POST /oidc/token` for the client credentials grant, as Logto (oidc-provider) answers it. Granted scope is the
+ * requested scopes that the app holds through its machine-to-machine roles on that resource, in request order;
+ * no `scope` asked -> no scope at all (no `scope` key, no claim). Unknown or unheld scopes are dropped silently.
+ */
+export async function handleTokenRequest(headers: IncomingHttpHeaders, raw: Buffer, deps: TokenEndpointDeps): Promise<HttpResponse> {
+    try {
+        return await issueToken(headers, raw, deps);
+    } catch (error) {
+        if (error instanceof OidcError) return oidcErrorResponse(error.status, error.error, error.description, error.headers);
+        throw error;
+    }
+}
+
+async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: TokenEndpointDeps): Promise<HttpResponse> {
+    const params = readParams(headers["content-type"], raw);
+    for (const [key, values] of params) {
+        // Only `resource` may repeat (and is then refused below with its own message).
+        if (key !== "resource" && values.length > 1) throw invalidRequest(`'${key}' parameter must only be provided once`);
+    }
+
+    const credentials = readClientCredentials(headers, params);
+    const application = deps.store.findApplication(credentials.clientId);
+    if (!application) throw new OidcError(400, "invalid_client", `invalid client ${credentials.clientId}`);
+    const now = deps.now();
+    // Any unexpired secret of the app authenticates it; expired and deleted ones do not.
+    const authenticated =
+        credentials.clientSecret !== undefined &&
+        deps.store
+            .listSecrets(application.id)
+            .some((secret) => secret.value === credentials.clientSecret && (secret.expiresAt === null || secret.expiresAt > now));
+    if (!authenticated) {
+        const challenge = credentials.viaBasic
+            ? { "www-authenticate": `Basic realm="${deps.issuer}", error="invalid_client", error_description="client authentication failed"` }
+            : undefined;
+        throw new OidcError(401, "invalid_client", "client authentication failed", challenge);
+    }
+
+    const grantType = params.get("grant_type")?.[0];
+    if (grantType === undefined) throw invalidRequest("missing required parameter 'grant_type'");
+    if (!knownGrantTypes.has(grantType)) throw new OidcError(400, "unsupported_grant_type", "unsupported grant_type requested");
+    if (grantType !== "client_credentials" || application.type !== "MachineToMachine") {
+        throw new OidcError(400, "unauthorized_client", "requested grant type is not allowed for this client");
+    }
+
+    const resources = params.get("resource") ?? [];
+    if (resources.length === 0) {
+        if (params.has("organization_id")) throw invalidTarget("resource indicator is missing, or unknown");
+        throw invalidTarget("both `resource` and `organization_id` are not provided");
+    }
+    if (resources.length > 1) throw invalidTarget("only a single resource indicator value is supported for this grant type");
+    const indicator = resources[0]!;
+    checkResourceIndicator(indicator);
+    // Exact string match: "https://shopping.api/" is not "https://shopping.api".
+    const resource = deps.store.findResourceByIndicator(indicator);
+    if (!resource) throw invalidTarget("resource indicator is missing, or unknown");
+
+    const requested = [...new Set((params.get("scope")?.[0] ?? "").split(" ").filter((s) => s !== ""))];
+    const held = deps.store.grantedScopeNames(application.id, resource.id);
+    const scope = requested.filter((name) => held.has(name)).join(" ");
+
+    // Like oidc-provider's `ttl || default`: a TTL of 0 falls back to the provider's 600 seconds.
+    const ttl = deps.tokenTtlOverride() ?? (resource.accessTokenTtl || providerDefaultTtlSeconds);
+    const iat = Math.floor(now / 1000);
+    // Claims in the order Logto emits them; `scope` only when something was granted.
+    const payload: Record<string, unknown> = { jti: newJti(), sub: application.id, iat, exp: iat + ttl };
+    if (scope) payload.scope = scope;
+    Object.assign(payload, { client_id: application.id, iss: deps.issuer, aud: resource.indicator });
+
+    const accessToken = await deps.jose.sign(
+        deps.signingKey.privateJwk,
+        { alg: "ES384", typ: "at+jwt", kid: String(deps.signingKey.publicJwk.kid) },
+        payload,
+    );
+    const body: Record<string, unknown> = { access_token: accessToken, expires_in: ttl, token_type: "Bearer" };
+    if (scope) body.scope = scope;
+    return { status: 200, headers: { "cache-control": "no-store", pragma: "no-cache" }, body };
+}
