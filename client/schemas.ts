@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { LogtoResponseShapeError } from "./errors";
+
+/**
+ * Shapes of Logto's answers, as far as the providers rely on them (Logto 1.42, see the generated types in
+ * `@logto/api`). Fields Logto adds beyond these are accepted and dropped (zod's default `strip`), so the types
+ * stay exactly what the code may rely on; a missing or mistyped field is a `LogtoResponseShapeError`.
+ */
+
+export const scopeSchema = z.object({
+    id: z.string(),
+    resourceId: z.string(),
+    name: z.string(),
+    // null when created without one (or with "").
+    description: z.string().nullable().optional().transform((v) => v ?? null),
+    createdAt: z.number().optional(),
+});
+export type Scope = z.infer<typeof scopeSchema>;
+
+export const resourceSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    indicator: z.string(),
+    accessTokenTtl: z.number(),
+    isDefault: z.boolean().optional(),
+    // Present on create (empty) and on lists with includeScopes=true; absent from GET of one resource.
+    scopes: z.array(scopeSchema).optional(),
+});
+export type Resource = z.infer<typeof resourceSchema>;
+
+export const roleTypeSchema = z.enum(["User", "MachineToMachine"]);
+export type RoleType = z.infer<typeof roleTypeSchema>;
+
+export const roleSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    type: roleTypeSchema,
+    isDefault: z.boolean().optional(),
+});
+export type Role = z.infer<typeof roleSchema>;
+
+/** A scope of a role (GET /api/roles/{id}/scopes), with the resource it belongs to. */
+export const roleScopeSchema = scopeSchema.extend({
+    resource: z.object({
+        id: z.string(),
+        name: z.string(),
+        indicator: z.string(),
+    }),
+});
+export type RoleScope = z.infer<typeof roleScopeSchema>;
+
+/** An application as Logto sends it; `ManagementClient` exposes `Application` (marker taken out). */
+export const applicationSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable().optional().transform((v) => v ?? null),
+    type: z.string(),
+    customData: z.record(z.string(), z.unknown()).optional().transform((v) => v ?? {}),
+    createdAt: z.number().optional(),
+});
+export type RawApplication = z.infer<typeof applicationSchema>;
+
+export interface Application {
+    id: string;
+    name: string;
+    description: string | null;
+    type: string;
+    /** The user's customData, without the client's marker key. */
+    customData: Record<string, unknown>;
+    createdAt?: number;
+    /** The marker this client put into customData at create (see `ManagementClient.createApplication`), if any. */
+    marker?: string;
+}
+
+export const applicationSecretSchema = z.object({
+    applicationId: z.string().optional(),
+    name: z.string(),
+    value: z.string(),
+    createdAt: z.number(),
+    expiresAt: z.number().nullable().optional().transform((v) => v ?? null),
+});
+export type ApplicationSecret = z.infer<typeof applicationSecretSchema>;
+
+export const resourceListSchema = z.array(resourceSchema);
+export const scopeListSchema = z.array(scopeSchema);
+export const roleListSchema = z.array(roleSchema);
+export const roleScopeListSchema = z.array(roleScopeSchema);
+export const applicationListSchema = z.array(applicationSchema);
+export const applicationSecretListSchema = z.array(applicationSecretSchema);
+
+/**
+ * Validates an answer. The error names the endpoint (`GET /api/roles`) and the first offending field's path;
+ * never the value (a secret list carries secret values).
+ */
+export function parseResponse<S extends z.ZodType>(schema: S, data: unknown, endpoint: string): z.output<S> {
+    const parsed = schema.safeParse(data);
+    if (parsed.success) {
+        return parsed.data;
+    }
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join(".") || "(body)";
+    const count = parsed.error.issues.length;
+    throw new LogtoResponseShapeError(endpoint, field, `${issue.message}${count > 1 ? ` (and ${count - 1} more issue(s))` : ""}`);
+}
