@@ -334,10 +334,12 @@ export class ManagementClient {
      * marker: a fresh UUID in `customData.__pulumiLogtoM2M`, by which a create whose answer was lost is found.
      * The returned and later-read `Application.customData` leave the marker out; it is in `Application.marker`.
      * The new app's usable secret is the auto-created "Default secret" (see `listApplicationSecrets`).
+     * `options.marker` replaces the generated marker (a caller that records it before creating can find the app
+     * after an interruption); it must be unique.
      */
-    async createApplication(input: { name: string; description?: string; customData?: Record<string, unknown> }): Promise<Application> {
+    async createApplication(input: { name: string; description?: string; customData?: Record<string, unknown> }, options: { marker?: string } = {}): Promise<Application> {
         assertNoMarkerKey(input.customData);
-        const marker = randomUUID();
+        const marker = options.marker ?? randomUUID();
         const body = {
             name: input.name,
             type: "MachineToMachine",
