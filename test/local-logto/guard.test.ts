@@ -1,0 +1,100 @@
+import { startLocalLogto } from "../../local-logto";
+import { accessToken, basicAuth, httpRequest, managementApi, tokenRequest, useLocalLogto } from "./support";
+
+describe("Management API guard", () => {
+    const { logto, api } = useLocalLogto();
+    const getApps = (authorization?: string) =>
+        httpRequest(`${logto().endpoint}/api/applications`, { headers: authorization ? { authorization } : {} });
+
+    it("lets a Bearer token of the Management API with scope `all` through", async () => {
+        const result = await getApps(`Bearer ${api().token}`);
+        expect(result.status).toBe(200);
+        expect(Array.isArray(result.body)).toBe(true);
+    });
+
+    it("answers 401 auth.authorization_header_missing without an Authorization header", async () => {
+        const result = await getApps();
+        expect(result.status).toBe(401);
+        expect(result.body).toMatchObject({ code: "auth.authorization_header_missing" });
+        expect(result.headers.get("www-authenticate")).toBeNull();
+    });
+
+    it("answers 401 auth.authorization_token_type_not_supported to Basic credentials", async () => {
+        const result = await getApps(basicAuth(logto().bootstrap.appId, logto().bootstrap.appSecret));
+        expect(result.status).toBe(401);
+        expect(result.body).toMatchObject({ code: "auth.authorization_token_type_not_supported", data: { supportedTypes: ["Bearer"] } });
+    });
+
+    it("answers 401 auth.unauthorized with jose's ERR_JWS_INVALID to a garbage token", async () => {
+        const result = await getApps("Bearer garbage");
+        expect(result.status).toBe(401);
+        expect(result.body).toMatchObject({
+            code: "auth.unauthorized",
+            message: "Unauthorized. Please check credentials and its scope.",
+            data: { code: "ERR_JWS_INVALID", name: "JWSInvalid" },
+        });
+        expect(result.headers.get("www-authenticate")).toBeNull();
+    });
+
+    it("answers 401 ERR_JWS_SIGNATURE_VERIFICATION_FAILED to a tampered token", async () => {
+        const [header, payload, signature] = api().token.split(".") as [string, string, string];
+        const middle = Math.floor(signature.length / 2);
+        const flipped = signature.slice(0, middle) + (signature[middle] === "A" ? "B" : "A") + signature.slice(middle + 1);
+        const result = await getApps(`Bearer ${header}.${payload}.${flipped}`);
+        expect(result.status).toBe(401);
+        expect(result.body.data).toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+    });
+
+    it("answers 401 ERR_JWT_EXPIRED, with the decoded payload, to an expired token", async () => {
+        logto().setTokenTtlOverride(-10);
+        let expired: string;
+        try {
+            expired = await accessToken(logto().endpoint, logto().bootstrap.appId, logto().bootstrap.appSecret, logto().managementIndicator, "all");
+        } finally {
+            logto().setTokenTtlOverride(undefined);
+        }
+        const result = await getApps(`Bearer ${expired}`);
+        expect(result.status).toBe(401);
+        expect(result.body).toMatchObject({ code: "auth.unauthorized", data: { code: "ERR_JWT_EXPIRED", name: "JWTExpired", claim: "exp", reason: "check_failed" } });
+        expect(result.body.data.payload).toMatchObject({ sub: logto().bootstrap.appId, scope: "all" });
+    });
+
+    it("answers 401 ERR_JWT_CLAIM_VALIDATION_FAILED on aud to a token for another resource", async () => {
+        await api().post("/api/resources", { name: "other", indicator: "https://other.api" });
+        const token = await accessToken(logto().endpoint, logto().bootstrap.appId, logto().bootstrap.appSecret, "https://other.api", "all");
+        const result = await getApps(`Bearer ${token}`);
+        expect(result.status).toBe(401);
+        expect(result.body.data).toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "aud" });
+    });
+
+    it("answers 401 to a token signed by another tenant's key", async () => {
+        const other = await startLocalLogto({ port: 0 });
+        try {
+            const foreign = (await managementApi(other)).token;
+            const result = await getApps(`Bearer ${foreign}`);
+            expect(result.status).toBe(401);
+            expect(result.body.code).toBe("auth.unauthorized");
+        } finally {
+            await other.close();
+        }
+    });
+
+    it("answers 403 auth.forbidden to a Management API token without scope `all`", async () => {
+        const noScope = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: logto().managementIndicator }, { id: logto().bootstrap.appId, secret: logto().bootstrap.appSecret });
+        const result = await getApps(`Bearer ${noScope.body.access_token}`);
+        expect(result.status).toBe(403);
+        expect(result.body).toMatchObject({ code: "auth.forbidden" });
+    });
+
+    it("guards every route, known or not, before routing (401 even for an unknown path)", async () => {
+        expect((await httpRequest(`${logto().endpoint}/api/no-such-thing`)).status).toBe(401);
+        expect((await api().get("/api/no-such-thing")).status).toBe(404);
+    });
+
+    it("serves /api/swagger.json and /api/status without authentication", async () => {
+        const swagger = await httpRequest(`${logto().endpoint}/api/swagger.json`);
+        expect(swagger.status).toBe(200);
+        expect(swagger.body.openapi).toBe("3.0.1");
+        expect((await httpRequest(`${logto().endpoint}/api/status`)).status).toBe(204);
+    });
+});
