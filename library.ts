@@ -1,2 +1,10 @@
 // The library entry point: what platform repos import.
 export {};
+// Pulumi resources and lookups (issue 5). Each module also exports its `provider`, which stays internal.
+export { ApiResource, type ApiResourceArgs } from "./providers/apiResource";
+export { ApiScope, type ApiScopeArgs } from "./providers/apiScope";
+export { M2MRole, type M2MRoleArgs } from "./providers/m2mRole";
+export { M2MApplication, type M2MApplicationArgs, applicationMarker, defaultSecretName } from "./providers/m2mApplication";
+export { ApplicationSecret, type ApplicationSecretArgs } from "./providers/applicationSecret";
+export * from "./providers/lookups";
+export { connectionConfigKeys, adoptExistingKey, connectionFromConfig } from "./providers/connection";

@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { checkWith } from "./checkFailures";
+import { ProviderConnection } from "./connection";
+import { LogtoDynamicResource } from "./dynamicResource";
+import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
+import { diffProperties, optionalTextEqual } from "./propertyDiff";
+import { adoptFlag, logtoId, requiredText } from "./validation";
+
+/** A permission (Logto "scope") of an API resource, e.g. `read:products`. */
+export interface ApiScopeArgs {
+    /** The `id` of the `ApiResource`. A change replaces (a permission cannot move to another resource). */
+    resourceId: pulumi.Input<string>;
+    /** 1..256 characters, no whitespace, unique within the resource. Renaming is done in place. */
+    name: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** Take over the resource's permission of this name instead of failing. Default `logto:adoptExisting`. */
+    adopt?: pulumi.Input<boolean>;
+}
+
+export const apiScopeArgsSchema = z.object({
+    resourceId: logtoId("resourceId"),
+    // Logto refuses any whitespace (400 scope.name_with_space) and more than 256 characters.
+    name: requiredText("name", 256).regex(/^\S+$/, { error: "name must not contain whitespace (Logto refuses it)" }),
+    description: z.string({ error: "description must be a string" }).optional(),
+    adopt: adoptFlag,
+});
+
+interface ApiScopeOutputs {
+    resourceId: string;
+    name: string;
+    description?: string;
+}
+
+const connection = new ProviderConnection();
+
+function outputsOf(scope: LogtoScope): ApiScopeOutputs {
+    // Logto stores an omitted or empty description as null; the state leaves it out.
+    return { resourceId: scope.resourceId, name: scope.name, ...(scope.description ? { description: scope.description } : {}) };
+}
+
+export const provider: pulumi.dynamic.ResourceProvider = {
+    async configure(req) {
+        connection.configure(req);
+    },
+
+    async check(_olds, news) {
+        const inputs = { ...news };
+        if (inputs.description === "") delete inputs.description;
+        return { inputs, failures: checkWith(apiScopeArgsSchema, inputs) };
+    },
+
+    async diff(_id, olds, news) {
+        // In a new resource the name is free, so the replacement is created first.
+        return diffProperties(olds, news, { compared: { resourceId: null, name: null, description: optionalTextEqual }, replaceOn: ["resourceId"] });
+    },
+
+    async create(inputs) {
+        const args = apiScopeArgsSchema.parse(inputs);
+        const api = connection.get();
+        const desired = { name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) };
+        if (connection.adopt(args.adopt)) {
+            const existing = await api.findScopeByName(args.resourceId, args.name);
+            if (existing !== undefined) {
+                if (!optionalTextEqual(existing.description, args.description)) {
+                    await api.updateScope(args.resourceId, existing.id, { description: args.description ?? null });
+                }
+                return { id: existing.id, outs: { resourceId: args.resourceId, ...desired } };
+            }
+        }
+        try {
+            const created = await api.createScope(args.resourceId, desired);
+            return { id: created.id, outs: { resourceId: args.resourceId, ...desired } };
+        } catch (error) {
+            if (logtoCode(error) === "scope.name_exists") {
+                throw new Error(`the API resource ${args.resourceId} already has a permission named ${args.name}: set adopt: true ` +
+                    `on this permission (or stack config logto:adoptExisting=true) to take it over`, { cause: error });
+            }
+            throw error;
+        }
+    },
+
+    async read(id, props) {
+        // There is no GET of a single permission in Logto: list the resource's (a 404 means the resource is gone).
+        const scopes = await orUndefinedIfGone(connection.get().listScopes(String(props.resourceId)));
+        const found = scopes?.find((s) => s.id === id);
+        if (found === undefined) return { id: "", props: {} };
+        return { id, props: { ...outputsOf(found), resourceId: props.resourceId } };
+    },
+
+    async update(id, olds, news) {
+        const args = apiScopeArgsSchema.parse(news);
+        const patch: { name?: string; description?: string | null } = {};
+        if (olds.name !== args.name) patch.name = args.name;
+        if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
+        if (Object.keys(patch).length > 0) await connection.get().updateScope(args.resourceId, id, patch);
+        return { outs: { resourceId: args.resourceId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) } };
+    },
+
+    async delete(id, props) {
+        try {
+            // Also false/404 when the resource itself was deleted (its permissions went with it).
+            await connection.get().deleteScope(String(props.resourceId), id);
+        } catch (error) {
+            if (!isNotFound(error)) throw error;
+        }
+    },
+};
+
+/** A permission of an API resource. `id` is Logto's scope id, to list in `M2MRole.scopeIds`. */
+export class ApiScope extends LogtoDynamicResource {
+    declare public readonly resourceId: pulumi.Output<string>;
+    declare public readonly name: pulumi.Output<string>;
+    declare public readonly description: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: ApiScopeArgs, opts?: pulumi.CustomResourceOptions) {
+        super("ApiScope", "pulumi-logto-m2m/providers/apiScope", name, { description: undefined, ...args }, opts);
+    }
+}
