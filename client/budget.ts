@@ -61,7 +61,8 @@ const realClock: BudgetClock = {
 };
 
 export class RequestBudget {
-    readonly spec: Readonly<BudgetSpec> | undefined;
+    /** `null`: unlimited. */
+    readonly spec: Readonly<BudgetSpec> | null;
     private readonly clock: BudgetClock;
     private tokens: number;
     private refilledAt: number;
@@ -69,29 +70,29 @@ export class RequestBudget {
     private timerArmed = false;
     private grantedCount = 0;
 
-    /** `spec` undefined = unlimited (every acquire resolves at once; grants are still counted). */
-    constructor(spec: BudgetSpec | undefined = defaultBudgetSpec, clock: BudgetClock = realClock) {
-        this.spec = spec === undefined ? undefined : validSpec(spec);
+    /** `spec` null = unlimited (every acquire resolves at once; grants are still counted). */
+    constructor(spec: BudgetSpec | null = defaultBudgetSpec, clock: BudgetClock = realClock) {
+        this.spec = spec === null ? null : validSpec(spec);
         this.clock = clock;
         this.tokens = this.spec?.burst ?? 0;
         this.refilledAt = clock.now();
     }
 
     static unlimited(): RequestBudget {
-        return new RequestBudget(undefined);
+        return new RequestBudget(null);
     }
 
     /**
      * The budget shared by all clients of this process for `endpoint` (keyed by origin). The first caller's
-     * spec wins; without a spec, LOGTO_REQUEST_BUDGET or the default applies.
+     * spec wins (`null`: unlimited); without a spec, LOGTO_REQUEST_BUDGET or the default applies.
      */
     static forEndpoint(endpoint: string, spec?: BudgetSpec | null): RequestBudget {
         const key = new URL(endpoint).origin;
         let budget = sharedBudgets.get(key);
         if (budget === undefined) {
             const fromEnv = process.env[budgetEnvVar];
-            const chosen = spec === null ? undefined
-                : spec ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? parseBudgetSpec(fromEnv) : defaultBudgetSpec);
+            const chosen = spec !== undefined ? spec
+                : fromEnv !== undefined && fromEnv.trim() !== "" ? parseBudgetSpec(fromEnv) ?? null : defaultBudgetSpec;
             budget = new RequestBudget(chosen);
             sharedBudgets.set(key, budget);
         }
@@ -110,7 +111,7 @@ export class RequestBudget {
 
     /** Resolves when the caller may send one request. FIFO: a newcomer never overtakes a waiter. */
     acquire(): Promise<void> {
-        if (this.spec === undefined) {
+        if (this.spec === null) {
             this.grantedCount++;
             return Promise.resolve();
         }
