@@ -1,0 +1,55 @@
+import type { ConfigMap, EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { engineSandbox, inlineStack, storedState, type EngineSandbox } from "../support/engine";
+import { startLogtoTarget, type LogtoTarget } from "../support/logtoTarget";
+
+/** A Logto target and an engine sandbox for one test file, with stacks made on demand. */
+export interface ProviderFixture {
+    target(): LogtoTarget;
+    sandbox(): EngineSandbox;
+    stack(project: string, name: string, program: PulumiFn, extraConfig?: ConfigMap): Promise<Stack>;
+}
+
+export function useProviderFixture(): ProviderFixture {
+    let target: LogtoTarget | undefined;
+    let sandbox: EngineSandbox | undefined;
+    beforeAll(async () => {
+        target = await startLogtoTarget();
+        sandbox = engineSandbox();
+    });
+    afterAll(async () => {
+        sandbox?.cleanup();
+        await target?.close();
+    });
+    return {
+        target: () => target as LogtoTarget,
+        sandbox: () => sandbox as EngineSandbox,
+        stack: (project, name, program, extraConfig) =>
+            inlineStack(sandbox as EngineSandbox, project, name, program, (target as LogtoTarget).stackConfig(extraConfig)),
+    };
+}
+
+/** Completed steps in order, as `op name` (e.g. `create-replacement secret`), from the engine's events. */
+export class StepLog {
+    readonly steps: string[] = [];
+    readonly onEvent = (event: EngineEvent): void => {
+        const meta = event.resOutputsEvent?.metadata;
+        if (meta !== undefined && !meta.type.startsWith("pulumi:pulumi:Stack")) {
+            this.steps.push(`${meta.op} ${meta.urn.split("::").pop()}`);
+        }
+    };
+
+    indexOf(step: string): number {
+        return this.steps.indexOf(step);
+    }
+}
+
+/** Bytes of each resource's entry in the stored state, by resource name. */
+export function stateBytesByResource(sandbox: EngineSandbox, project: string, stack: string): Record<string, number> {
+    const state = JSON.parse(storedState(sandbox, project, stack)) as { checkpoint: { latest: { resources?: Array<{ urn: string; type: string }> } } };
+    const sizes: Record<string, number> = {};
+    for (const resource of state.checkpoint.latest.resources ?? []) {
+        if (!resource.type.startsWith("pulumi-nodejs:dynamic/logto:")) continue;
+        sizes[`${resource.type.split(":").pop()} ${resource.urn.split("::").pop()}`] = Buffer.byteLength(JSON.stringify(resource));
+    }
+    return sizes;
+}

@@ -1,0 +1,91 @@
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { randomBytes } from "node:crypto";
+import { closeHttpAgent, connectionFromEnv, ManagementClient, RequestBudget, type ConnectionSettings } from "../../client";
+import { startLocalLogto, type LocalLogto, type RequestCounts } from "../../local-logto";
+
+/**
+ * The Logto the provider tests run against: the one given by LOGTO_ENDPOINT / LOGTO_APP_ID / LOGTO_APP_SECRET
+ * (and LOGTO_TENANT_ID for Logto Cloud), else a local Logto started in this process on a random port. Every name
+ * and indicator a test makes carries `runId`, so that `cleanup` removes exactly what this run left behind.
+ */
+export interface LogtoTarget {
+    connection: ConnectionSettings;
+    /** Present when the local Logto runs in this process: its request counters and fault injection. */
+    local?: LocalLogto;
+    /** A client of the test's own (not the providers'), to look at Logto and change it out of band. */
+    client: ManagementClient;
+    /** A prefix unique to this run, e.g. `t1a2b3c`. */
+    runId: string;
+    /** Stack config of the connection: logto:endpoint, logto:appId, logto:appSecret (secret), ... */
+    stackConfig(extra?: ConfigMap): ConfigMap;
+    /** The local Logto's counters since the last `resetCounts` (undefined against another Logto). */
+    counts(): RequestCounts | undefined;
+    resetCounts(): void;
+    /** Deletes every object whose name, indicator or marker carries `runId`, then stops the local Logto. */
+    close(): Promise<void>;
+}
+
+export function usingRemoteLogto(env: NodeJS.ProcessEnv = process.env): boolean {
+    return (env.LOGTO_ENDPOINT ?? "").trim() !== "" && (env.LOGTO_APP_ID ?? "").trim() !== "" && (env.LOGTO_APP_SECRET ?? "").trim() !== "";
+}
+
+export async function startLogtoTarget(): Promise<LogtoTarget> {
+    let local: LocalLogto | undefined;
+    let connection: ConnectionSettings;
+    if (usingRemoteLogto()) {
+        connection = connectionFromEnv(process.env);
+    } else {
+        local = await startLocalLogto({ port: 0 });
+        connection = { endpoint: local.endpoint, appId: local.bootstrap.appId, appSecret: local.bootstrap.appSecret };
+    }
+    // Its own token source (now given) and no shared budget: the test's calls never touch the providers' caches.
+    const client = new ManagementClient(connection, { now: () => Date.now(), budget: local !== undefined ? RequestBudget.unlimited() : undefined });
+    const runId = `t${randomBytes(3).toString("hex")}`;
+    return {
+        connection,
+        local,
+        client,
+        runId,
+        stackConfig: (extra = {}) => ({
+            "logto:endpoint": { value: connection.endpoint },
+            "logto:appId": { value: connection.appId },
+            "logto:appSecret": { value: connection.appSecret, secret: true },
+            ...(connection.tenantId !== undefined ? { "logto:tenantId": { value: connection.tenantId } } : {}),
+            ...(connection.managementIndicator !== undefined ? { "logto:managementIndicator": { value: connection.managementIndicator } } : {}),
+            ...extra,
+        }),
+        counts: () => local?.counters.snapshot(),
+        resetCounts: () => local?.counters.reset(),
+        close: async () => {
+            try {
+                await removeRunObjects(client, runId);
+            } finally {
+                await closeHttpAgent();
+                await local?.close();
+            }
+        },
+    };
+}
+
+/** Removes what a run left in Logto (a failed test must not leave objects in a shared tenant). */
+async function removeRunObjects(client: ManagementClient, runId: string): Promise<void> {
+    for (const app of await client.listApplications()) {
+        if (app.name.includes(runId) || (app.marker ?? "").includes(runId)) await client.deleteApplication(app.id);
+    }
+    for (const role of await client.listRoles()) {
+        if (role.name.includes(runId)) await client.deleteRole(role.id);
+    }
+    for (const resource of await client.listResources()) {
+        if (resource.indicator.includes(runId)) await client.deleteResource(resource.id);
+    }
+}
+
+/** The API calls of `counts` by method: `{ GET: 3, POST: 1 }`. */
+export function callsByMethod(counts: RequestCounts): Record<string, number> {
+    const byMethod: Record<string, number> = {};
+    for (const [route, n] of Object.entries(counts.byRoute)) {
+        const method = route.split(" ")[0] as string;
+        byMethod[method] = (byMethod[method] ?? 0) + n;
+    }
+    return byMethod;
+}
