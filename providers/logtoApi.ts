@@ -50,6 +50,7 @@ export class PartialFailure extends Error {
         super(`${what}: ${reason} (the object is kept in the stack; run up again to finish)`, { cause });
         this.name = "PartialFailure";
         this.properties = { ...properties, __provider: inputs.__provider };
-        this.reasons = [reason];
+        // The engine shows the reasons of an init failure, not its message.
+        this.reasons = [this.message];
     }
 }
