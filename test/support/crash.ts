@@ -1,0 +1,133 @@
+import { ConcurrentUpdateError, type Stack } from "@pulumi/pulumi/automation";
+import { descendants, pulumiCliProcesses } from "./processes";
+
+/**
+ * Crash trials: `pulumi up` killed with SIGKILL at a chosen moment, then the recovery of docs/recovery.md.
+ * The moment is drawn from a seeded PRNG and tied to the requests the local Logto serves, so a trial hits the
+ * dangerous instants (an object committed in Logto, its id not yet in the state) and can be replayed by seed.
+ */
+
+/** mulberry32: seeded, so a failing trial is replayed from the seed it printed. */
+export function seededRandom(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/**
+ * SIGKILLs the `pulumi` CLI started under this process and everything under it (the provider host): what a CI
+ * runner's OOM kill or a lost machine does. The tree is read before the kill, since orphans are re-parented.
+ * Returns the pids killed.
+ */
+export function killPulumi(): number[] {
+    const clis = pulumiCliProcesses();
+    const victims = clis.flatMap((cli) => [cli.pid, ...descendants(cli.pid).map((p) => p.pid)]);
+    for (const pid of victims) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch { /* already gone */ }
+    }
+    return victims;
+}
+
+/** Fires an action when the local Logto has served the k-th request (token or Management API). */
+export class RequestTrigger {
+    private served = 0;
+    private armed?: { at: number; action: () => void };
+
+    /** Give this as the local Logto's `log` option: it is called once per request, right after the answer is written. */
+    readonly onLog = (line: string): void => {
+        if (!/^(GET|POST|PATCH|PUT|DELETE) \/(api|oidc)\S* (\d{3}|dropped)/.test(line)) return;
+        this.served++;
+        if (this.armed && this.served >= this.armed.at) {
+            const { action } = this.armed;
+            this.armed = undefined;
+            action();
+        }
+    };
+
+    /** Runs `action` (synchronously, inside the server's request handling) once `k` more requests were served. */
+    after(k: number, action: () => void): void {
+        this.armed = { at: this.served + k, action };
+    }
+
+    disarm(): void {
+        this.armed = undefined;
+    }
+
+    get count(): number {
+        return this.served;
+    }
+}
+
+export interface KilledUp {
+    /** False when the up finished before the chosen moment came. */
+    killed: boolean;
+    pids: number[];
+    error?: unknown;
+}
+
+/** Runs `up` and SIGKILLs the CLI after `k` requests to Logto. */
+export async function upKilledAfterRequests(stack: Stack, trigger: RequestTrigger, k: number): Promise<KilledUp> {
+    let pids: number[] = [];
+    trigger.after(k, () => (pids = killPulumi()));
+    try {
+        await stack.up();
+        return { killed: false, pids };
+    } catch (error) {
+        if (pids.length === 0) throw error; // a real failure, not our kill
+        return { killed: true, pids, error };
+    } finally {
+        trigger.disarm();
+    }
+}
+
+/** Runs `up` and SIGKILLs the CLI after `ms` milliseconds (before any request to Logto, when `ms` is small). */
+export async function upKilledAfterMs(stack: Stack, ms: number): Promise<KilledUp> {
+    let pids: number[] = [];
+    const timer = setTimeout(() => (pids = killPulumi()), ms);
+    try {
+        await stack.up();
+        return { killed: false, pids };
+    } catch (error) {
+        if (pids.length === 0) throw error;
+        return { killed: true, pids, error };
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/**
+ * The recovery of docs/recovery.md, step by step, as a user runs it after a killed `up`:
+ * 1. `pulumi cancel --yes` if the stack is still locked (a DIY backend keeps the dead run's lock);
+ * 2. `pulumi refresh --clear-pending-creates --yes` (reads every object back; drops creates whose outcome the
+ *    engine never heard, because their objects may or may not exist);
+ * 3. `pulumi up` with `logto:adoptExisting=true`, so a create finds the object the killed run made by its
+ *    natural key (apps by their marker) instead of making a second one or failing on a name in use;
+ * 4. `logto:adoptExisting` removed again, so later creates fail loudly on a name someone else already uses.
+ * Returns the steps taken, for the trial's record.
+ */
+export async function recoverAfterKilledUp(stack: Stack): Promise<string[]> {
+    const steps: string[] = [];
+    const refresh = () => stack.refresh({ clearPendingCreates: true });
+    try {
+        await refresh();
+    } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+        steps.push("cancel");
+        await stack.cancel();
+        await refresh();
+    }
+    steps.push("refresh --clear-pending-creates");
+    await stack.setConfig("logto:adoptExisting", { value: "true" });
+    await stack.up();
+    steps.push("up (logto:adoptExisting=true)");
+    await stack.removeConfig("logto:adoptExisting");
+    steps.push("config rm logto:adoptExisting");
+    return steps;
+}
