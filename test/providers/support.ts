@@ -43,13 +43,21 @@ export class StepLog {
     }
 }
 
-/** Bytes of each resource's entry in the stored state, by resource name. */
-export function stateBytesByResource(sandbox: EngineSandbox, project: string, stack: string): Record<string, number> {
-    const state = JSON.parse(storedState(sandbox, project, stack)) as { checkpoint: { latest: { resources?: Array<{ urn: string; type: string }> } } };
-    const sizes: Record<string, number> = {};
+/**
+ * Bytes of each resource's entry in the stored state, by resource: `total` (the whole entry, with the engine's
+ * own URNs, timestamps and source positions) and `properties` (its inputs and outputs, what the provider keeps).
+ */
+export function stateBytesByResource(sandbox: EngineSandbox, project: string, stack: string): Record<string, { total: number; properties: number }> {
+    const state = JSON.parse(storedState(sandbox, project, stack)) as {
+        checkpoint: { latest: { resources?: Array<{ urn: string; type: string; inputs?: unknown; outputs?: unknown }> } };
+    };
+    const sizes: Record<string, { total: number; properties: number }> = {};
     for (const resource of state.checkpoint.latest.resources ?? []) {
         if (!resource.type.startsWith("pulumi-nodejs:dynamic/logto:")) continue;
-        sizes[`${resource.type.split(":").pop()} ${resource.urn.split("::").pop()}`] = Buffer.byteLength(JSON.stringify(resource));
+        sizes[`${resource.type.split(":").pop()} ${resource.urn.split("::").pop()}`] = {
+            total: Buffer.byteLength(JSON.stringify(resource)),
+            properties: Buffer.byteLength(JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs })),
+        };
     }
     return sizes;
 }
