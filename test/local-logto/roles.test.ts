@@ -88,6 +88,12 @@ describe("roles /api/roles", () => {
             expect(partial).toEqual(["exact-name-longer"]);
         });
 
+        it("honours isCaseSensitive=true and the _ wildcard in plain search", async () => {
+            expect((await api().get("/api/roles?search=EXACT-NAME&isCaseSensitive=true")).body).toEqual([]);
+            const matched = (await api().get(`/api/roles?search=${encodeURIComponent("exac_-n%")}&isCaseSensitive=true`)).body.map((r: { name: string }) => r.name);
+            expect(matched.sort()).toEqual(["exact-name", "exact-name-longer"]);
+        });
+
         it("filters by type and answers 400 to a bad type", async () => {
             const m2m = (await api().get("/api/roles?type=MachineToMachine&page_size=100")).body;
             expect(m2m.length).toBeGreaterThan(0);
