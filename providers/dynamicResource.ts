@@ -6,15 +6,15 @@ const providerKey = "__provider";
 /**
  * The serialized provider stored in state with every resource. The dynamic-provider host evaluates it and calls
  * `handler()`; ours requires the implementation by package name from the program's folder. Written by hand
- * rather than by Pulumi's closure serializer: it stays ~200 bytes, holds no absolute path of the machine that
+ * rather than by Pulumi's closure serializer: it stays under 100 bytes, holds no absolute path of the machine that
  * ran `up`, and captures no zod schema, client or credential. The price: `delete` and `refresh` run the
  * installed version of this package, not the code that ran at create, so implementations stay compatible
  * with state written by earlier versions.
  */
 export function serializedProvider(modulePath: string): string {
-    const m = JSON.stringify(modulePath);
-    return `exports.handler = () => { try { return require(${m}).provider; } catch (e) { ` +
-        `throw new Error("cannot load " + ${m} + ": install pulumi-logto-m2m in the program's folder (" + e.message + ")"); } };\n`;
+    // Kept minimal: it is stored twice per resource (inputs and outputs). A missing package fails with Node's
+    // own "Cannot find module 'pulumi-logto-m2m/...'", which names what to install.
+    return `exports.handler=()=>require(${JSON.stringify(modulePath)}).provider`;
 }
 
 /**
