@@ -88,6 +88,72 @@ const configCases: ConfigCase[] = [
     { kind: "logto:adoptExisting not a boolean", names: /logto:adoptExisting/, config: (l) => logtoStackConfig(l, { "logto:adoptExisting": { value: "maybe" } }) },
 ];
 
+/**
+ * Spec mistakes, two specs holding many each (the spec reports every issue at once, but checks references only
+ * once the shape is right): each case is the path the message must name. The program does what the spec
+ * component does first, before declaring any resource: validate the spec.
+ */
+const specShapeMistakes = {
+    spec: {
+        resources: [{ name: "Shop", indicator: "not a uri", accessTokenTtl: "3600", permissions: ["read products", { name: long(257) }] }],
+        roles: [{ name: long(129), description: "", permissions: "read:products" }],
+        apps: [{ name: "", roles: "reader" }],
+        extra: true,
+    },
+    paths: {
+        "indicator that is not a URI": "resources[0].indicator",
+        "accessTokenTtl as a string": "resources[0].accessTokenTtl",
+        "permission name with a space": "resources[0].permissions[0].name",
+        "permission name over 256 characters": "resources[0].permissions[1].name",
+        "role name over 128 characters": "roles[0].name",
+        "empty role description": "roles[0].description",
+        "role permissions not a list": "roles[0].permissions",
+        "empty app name": "apps[0].name",
+        "app roles not a list": "apps[0].roles",
+        "unknown top-level key": "unknown key \"extra\"",
+    },
+};
+const specReferenceMistakes = {
+    spec: {
+        resources: [
+            { name: "Shop", indicator: "https://shop.api", permissions: ["read:p", "read:p"] },
+            { name: "Shop 2", indicator: "https://shop.api", permissions: ["write:p"] },
+        ],
+        roles: [
+            { name: "reader", description: "d", permissions: [{ resource: "https://nowhere.api", permissions: ["read:p"] }] },
+            { name: "reader", description: "d", permissions: [{ resource: "https://shop.api", permissions: ["nope:p"] }] },
+            { name: "mgmt", description: "d", permissions: [{ resource: "management", permissions: ["read:p"] }] },
+        ],
+        apps: [
+            { name: "a", roles: ["reader", "reader"], secrets: [{ name: "Default secret" }, { name: "old", expiresAt: "2001-01-01" }, { name: "dup" }, { name: "dup" }] },
+            { name: "a", roles: [] },
+        ],
+    },
+    paths: {
+        "duplicate indicator": "resources[1].indicator",
+        "duplicate permission in a resource": "resources[0].permissions[1]",
+        "duplicate role name": "roles[1].name",
+        "role on an unknown resource": "roles[0].permissions[0].resource",
+        "role with an unknown permission": "roles[1].permissions[0].permissions[0]",
+        "permission on the wrong resource (Management API)": "roles[2].permissions[0].permissions[0]",
+        "duplicate app name": "apps[1].name",
+        "role listed twice for an app": "apps[0].roles[1]",
+        "duplicate secret name": "apps[0].secrets[3].name",
+        "secret named like the Default secret": "apps[0].secrets[0].name",
+        "secret expiring in the past": "apps[0].secrets[1].expiresAt",
+    },
+};
+
+/** The spec module, when it is in the checkout (it lands with the program issue). */
+function specValidator(): ((spec: unknown) => unknown) | undefined {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return (require("../../spec") as { validateSpec: (spec: unknown) => unknown }).validateSpec;
+    } catch {
+        return undefined;
+    }
+}
+
 function withoutKey(config: ConfigMap, key: string): ConfigMap {
     const copy = { ...config };
     delete copy[key];
@@ -118,11 +184,12 @@ describe("bad input fails before anything is created, naming the field or settin
     });
 
     /** Runs `up` once and returns the error lines of its diagnostics (the run must fail). */
-    async function failedUp(stackName: string, program: () => Promise<void>, config: ConfigMap): Promise<string> {
+    async function failedUp(stackName: string, program: () => Promise<void>, config: ConfigMap, wholeDiagnostics = false): Promise<string> {
         const stack = await inlineStack(sandbox, "bad-input", stackName, program, config);
         logto.counters.reset();
         const error = String(await stack.up().then(() => "up succeeded", (e: unknown) => e));
         const diagnostics = error.split("Diagnostics:")[1]?.split("Resources:")[0] ?? error;
+        if (wholeDiagnostics) return diagnostics;
         return [...diagnostics.matchAll(/error: (.*)/g)].map((m) => m[1]).filter((line) => line !== "update failed").join("\n");
     }
 
@@ -136,6 +203,20 @@ describe("bad input fails before anything is created, naming the field or settin
             expect(writes(logto)).toEqual({});
         });
     });
+
+    const validateSpec = specValidator();
+    for (const [what, mistakes] of [["shape", specShapeMistakes], ["references", specReferenceMistakes]] as const) {
+        (validateSpec ? test : test.skip)(`spec (${what}): ${Object.keys(mistakes.paths).length} kinds in one up, each named by its path, nothing written`, async () => {
+            const message = await failedUp(`spec-${what}`, async () => {
+                validateSpec!(mistakes.spec);
+                new ApiResource("never", { name: "never", indicator: "https://never.example" });
+            }, logtoStackConfig(logto), true);
+            const missing = Object.entries(mistakes.paths).filter(([, path]) => !message.includes(path)).map(([kind, path]) => `${kind}: ${path}`);
+            expect(missing).toEqual([]);
+            expect(writes(logto)).toEqual({});
+            expect(logto.counters.snapshot().api).toBe(0);
+        });
+    }
 
     for (const c of configCases) {
         let message = "";
