@@ -1,0 +1,164 @@
+import { z } from "zod";
+
+/**
+ * The spec's shape: what a platform team writes (in stack config or a YAML file) to declare its M2M topology.
+ * Limits are Logto's own (varchar sizes and checks of its Management API), so a spec that passes here is not
+ * refused later by Logto halfway through an `up`. Cross-references (which role names which resource and
+ * permission, duplicates) are checked in `validate.ts`, after the shape is known to be right.
+ */
+
+/** How a role or an app refers to the Management API without spelling out its tenant-specific indicator. */
+export const MANAGEMENT_API = "management";
+/** The only permission of the Management API. */
+export const MANAGEMENT_API_SCOPE = "all";
+/** The secret Logto creates with every app; a spec secret of that name would collide with it. */
+export const DEFAULT_SECRET_NAME = "Default secret";
+
+const text = (what: string, max?: number) => {
+    const s = z.string({ error: `${what} must be a string` }).min(1, `${what} must not be empty`);
+    return max === undefined ? s : s.max(max, `${what} has at most ${max} characters (Logto's limit)`);
+};
+
+// Logto refuses any whitespace in a scope name (400 scope.name_with_space) and caps it at 256.
+const permissionName = text("a permission name", 256).regex(/^\S+$/, "a permission name must not contain whitespace");
+
+const permissionSchema = z.preprocess(
+    (v) => (typeof v === "string" ? { name: v } : v),
+    z.strictObject({
+        name: permissionName,
+        description: z.string().optional(),
+    }),
+);
+
+// The token endpoint refuses a resource that is not an absolute URI or carries a fragment (invalid_target), and
+// matches indicators by exact string, so both are checked here although the Management API would accept them.
+const indicator = text("an indicator").refine(isUsableIndicator, {
+    message: "an indicator must be an absolute URI without a fragment (#) or whitespace, e.g. https://shopping.api",
+});
+
+export function isUsableIndicator(value: string): boolean {
+    if (/\s/.test(value) || value.includes("#")) return false;
+    try {
+        const url = new URL(value);
+        // new URL accepts "a:b"-like strings as a scheme; require something after the scheme.
+        return url.protocol.length > 1 && value.length > url.protocol.length;
+    } catch {
+        return false;
+    }
+}
+
+export const resourceSchema = z.strictObject({
+    name: text("a resource name"),
+    indicator,
+    // Logto accepts 0 and negative values but then issues 600-second tokens: refuse rather than surprise.
+    accessTokenTtl: z.number().int("accessTokenTtl is a whole number of seconds").positive("accessTokenTtl must be at least 1 second").optional(),
+    permissions: z.array(permissionSchema).default([]),
+});
+
+export const roleGrantSchema = z.strictObject({
+    /** An indicator of a declared resource, the Management API's indicator, or `management`. */
+    resource: text("a resource reference"),
+    permissions: z.array(text("a permission name")).min(1, "list at least one permission (or drop this entry)"),
+});
+
+export const roleSchema = z.strictObject({
+    // Roles are M2M roles; Logto's varchar(128) applies to both fields, and `description` is required by Logto
+    // (it defaults to the name here, to keep specs short).
+    name: text("a role name", 128).refine((n) => !n.startsWith("#internal:"), "role names starting with #internal: are reserved by Logto"),
+    description: text("a role description", 128).optional(),
+    permissions: z.array(roleGrantSchema).default([]),
+});
+
+const expiresAt = z.union([
+    z.number().int(),
+    z.date(),
+    z.string(),
+], { error: "expiresAt must be a date (2027-01-01), a date-time or epoch milliseconds" });
+
+export const secretSchema = z.preprocess(
+    (v) => (typeof v === "string" ? { name: v } : v),
+    z.strictObject({
+        name: text("a secret name", 256),
+        expiresAt: expiresAt.optional(),
+    }),
+);
+
+export const appSchema = z.strictObject({
+    name: text("an app name", 256),
+    description: z.string().optional(),
+    /** Names of roles declared in the spec or existing in Logto (e.g. "Logto Management API access"). */
+    roles: z.array(text("a role name", 128)).default([]),
+    /** Extra named secrets beside the "Default secret" every app gets. */
+    secrets: z.array(secretSchema).default([]),
+    customData: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const specSchema = z.strictObject({
+    resources: z.array(resourceSchema).default([]),
+    roles: z.array(roleSchema).default([]),
+    apps: z.array(appSchema).default([]),
+}, { error: (issue) => (issue.code === "invalid_type" ? "the spec must be an object with resources, roles and apps" : undefined) });
+
+/** The spec as written (after defaults), before cross-reference validation. */
+export type SpecInput = z.input<typeof specSchema>;
+export type RawSpec = z.output<typeof specSchema>;
+
+/** A permission of a resource the spec declares. */
+export interface PermissionSpec {
+    name: string;
+    description?: string;
+}
+
+export interface ResourceSpec {
+    name: string;
+    indicator: string;
+    accessTokenTtl?: number;
+    permissions: PermissionSpec[];
+}
+
+/** What a role grants on one resource; `resource` is always a real indicator after validation. */
+export interface RoleGrant {
+    resource: string;
+    permissions: string[];
+}
+
+export interface RoleSpec {
+    name: string;
+    description: string;
+    permissions: RoleGrant[];
+}
+
+export interface SecretSpec {
+    name: string;
+    /** Epoch milliseconds, as Logto's Management API takes it. */
+    expiresAt?: number;
+}
+
+export interface AppSpec {
+    name: string;
+    description?: string;
+    /** Role names, declared ones and existing ones alike. */
+    roles: string[];
+    secrets: SecretSpec[];
+    customData?: Record<string, unknown>;
+}
+
+/** A role the spec uses but does not declare: it must already exist in Logto, as an M2M role. */
+export interface ExternalRoleRef {
+    name: string;
+    /** Where the spec names it, e.g. `apps[0].roles[1]`. */
+    paths: string[];
+}
+
+/** A spec whose shape and cross-references are known to be right. */
+export interface ValidSpec {
+    /** The Management API indicator this spec was validated against. */
+    managementIndicator: string;
+    resources: ResourceSpec[];
+    roles: RoleSpec[];
+    apps: AppSpec[];
+    /** Roles to look up in Logto before anything is created. */
+    externalRoles: ExternalRoleRef[];
+    /** Whether any declared role grants a Management API permission (the program then looks the API up). */
+    usesManagementApi: boolean;
+}

@@ -1,0 +1,244 @@
+import * as path from "node:path";
+import { readFileSync } from "node:fs";
+import {
+    SpecError, loadSpec, managementIndicatorFor, parseSpecYaml, resolveExternalRoles, validateSpec,
+    type FoundRole, type SpecIssue,
+} from "../../spec";
+
+const now = Date.parse("2026-01-01T00:00:00Z");
+const shoppingApi = { name: "Shopping API", indicator: "https://shopping.api", permissions: ["read:products", "write:products"] };
+const inventoryApi = { name: "Inventory API", indicator: "https://inventory.api", permissions: ["read:stock"] };
+const reader = { name: "shopping-reader", permissions: [{ resource: "https://shopping.api", permissions: ["read:products"] }] };
+const storefront = { name: "storefront", roles: ["shopping-reader"] };
+
+/** A valid spec with one part replaced. */
+function specWith(part: Record<string, unknown>): Record<string, unknown> {
+    return { resources: [shoppingApi, inventoryApi], roles: [reader], apps: [storefront], ...part };
+}
+
+function issuesOf(input: unknown, options: Parameters<typeof validateSpec>[1] = {}): SpecIssue[] {
+    try {
+        validateSpec(input, { now, ...options });
+    } catch (e) {
+        if (e instanceof SpecError) return e.issues;
+        throw e;
+    }
+    throw new Error("the spec was accepted");
+}
+
+describe("a valid spec", () => {
+    test("covers both scenarios of Logto's M2M guide in a few lines", () => {
+        const spec = validateSpec({
+            resources: [shoppingApi],
+            roles: [reader, { name: "admin", permissions: [{ resource: "management", permissions: ["all"] }] }],
+            apps: [
+                { name: "provisioning-bot", roles: ["Logto Management API access"] },
+                { name: "own-admin", roles: ["admin"] },
+                { name: "storefront", roles: ["shopping-reader"], secrets: [{ name: "ci", expiresAt: "2027-01-01" }, "spare"] },
+            ],
+        }, { now });
+        expect(spec.managementIndicator).toBe("https://default.logto.app/api");
+        expect(spec.resources[0]!.permissions).toEqual([{ name: "read:products" }, { name: "write:products" }]);
+        expect(spec.roles[0]!.description).toBe("shopping-reader");
+        expect(spec.roles[1]!.permissions).toEqual([{ resource: "https://default.logto.app/api", permissions: ["all"] }]);
+        expect(spec.usesManagementApi).toBe(true);
+        expect(spec.externalRoles).toEqual([{ name: "Logto Management API access", paths: ["apps[0].roles[0]"] }]);
+        expect(spec.apps[2]!.secrets).toEqual([{ name: "ci", expiresAt: Date.parse("2027-01-01T00:00:00Z") }, { name: "spare" }]);
+    });
+
+    test("refers to the Management API of a Logto Cloud tenant by its own indicator", () => {
+        const spec = validateSpec({
+            roles: [{ name: "admin", permissions: [{ resource: "https://abc123.logto.app/api", permissions: ["all"] }] }],
+        }, { tenantId: "abc123", now });
+        expect(spec.roles[0]!.permissions[0]!.resource).toBe(managementIndicatorFor("abc123"));
+    });
+
+    test("may be empty", () => {
+        expect(validateSpec({}, { now })).toMatchObject({ resources: [], roles: [], apps: [], externalRoles: [] });
+    });
+
+    test("the example spec of the repo is valid", () => {
+        const file = path.join(__dirname, "..", "..", "..", "examples", "spec.yaml");
+        const spec = validateSpec(parseSpecYaml(readFileSync(file, "utf8"), "examples/spec.yaml").raw, { now });
+        expect(spec.apps.map((a) => a.name)).toEqual(["provisioning-bot", "storefront", "catalogue-sync"]);
+    });
+});
+
+describe("a spec error is rejected with its path", () => {
+    const cases: Array<[kind: string, spec: unknown, path: string, message: RegExp, options?: Parameters<typeof validateSpec>[1]]> = [
+        ["unknown resource in a role",
+            specWith({ roles: [reader, { name: "r", permissions: [{ resource: "https://nope.api", permissions: ["x"] }] }] }),
+            "roles[1].permissions[0].resource", /unknown resource "https:\/\/nope.api"/],
+        ["unknown permission",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://shopping.api", permissions: ["delete:products"] }] }] }),
+            "roles[0].permissions[0].permissions[0]", /unknown permission "delete:products" on https:\/\/shopping.api/],
+        ["a permission on the wrong resource",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://inventory.api", permissions: ["read:stock", "read:products"] }] }] }),
+            "roles[0].permissions[0].permissions[1]", /read:products is a permission of https:\/\/shopping.api, not of https:\/\/inventory.api/],
+        ["a Management API permission other than all",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "management", permissions: ["read:users"] }] }] }),
+            "roles[0].permissions[0].permissions[0]", /one permission, "all"/],
+        ["another tenant's Management API",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://default.logto.app/api", permissions: ["all"] }] }] }),
+            "roles[0].permissions[0].resource", /not this Logto's Management API \(https:\/\/t1.logto.app\/api\)/, { tenantId: "t1" }],
+        ["the Management API declared as a resource",
+            specWith({ resources: [{ name: "Mgmt", indicator: "https://default.logto.app/api" }] }),
+            "resources[0].indicator", /built-in Management API/],
+        ["duplicate indicator",
+            specWith({ resources: [shoppingApi, { ...inventoryApi, indicator: "https://shopping.api" }] }),
+            "resources[1].indicator", /duplicate indicator "https:\/\/shopping.api" \(first at resources\[0\].indicator\)/],
+        ["duplicate resource name",
+            specWith({ resources: [shoppingApi, { ...inventoryApi, name: "Shopping API" }] }),
+            "resources[1].name", /duplicate resource name/],
+        ["duplicate permission in a resource",
+            specWith({ resources: [{ ...shoppingApi, permissions: ["read:products", { name: "read:products", description: "again" }] }] }),
+            "resources[0].permissions[1]", /duplicate permission "read:products"/],
+        ["duplicate role name",
+            specWith({ roles: [reader, { ...reader, description: "again" }] }),
+            "roles[1].name", /duplicate role name "shopping-reader"/],
+        ["the same resource twice in a role",
+            specWith({ roles: [{ name: "r", permissions: [reader.permissions[0], { resource: "https://shopping.api", permissions: ["write:products"] }] }] }),
+            "roles[0].permissions[1].resource", /duplicate resource/],
+        ["duplicate permission in a role",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://shopping.api", permissions: ["read:products", "read:products"] }] }] }),
+            "roles[0].permissions[0].permissions[1]", /duplicate permission/],
+        ["duplicate app name",
+            specWith({ apps: [storefront, { name: "storefront", roles: [] }] }),
+            "apps[1].name", /duplicate app name "storefront"/],
+        ["the same role twice on an app",
+            specWith({ apps: [{ name: "a", roles: ["shopping-reader", "shopping-reader"] }] }),
+            "apps[0].roles[1]", /duplicate role/],
+        ["duplicate secret name",
+            specWith({ apps: [{ name: "a", secrets: ["ci", { name: "ci" }] }] }),
+            "apps[0].secrets[1].name", /duplicate secret name "ci"/],
+        ["the reserved Default secret name",
+            specWith({ apps: [{ name: "a", secrets: ["Default secret"] }] }),
+            "apps[0].secrets[0].name", /Logto creates with every app/],
+        ["a secret expiring in the past",
+            specWith({ apps: [{ name: "a", secrets: [{ name: "ci", expiresAt: "2020-01-01" }] }] }),
+            "apps[0].secrets[0].expiresAt", /in the past/],
+        ["a secret expiry in seconds",
+            specWith({ apps: [{ name: "a", secrets: [{ name: "ci", expiresAt: 1900000000 }] }] }),
+            "apps[0].secrets[0].expiresAt", /epoch seconds/],
+        ["a secret expiry that is not a date",
+            specWith({ apps: [{ name: "a", secrets: [{ name: "ci", expiresAt: "next year" }] }] }),
+            "apps[0].secrets[0].expiresAt", /not a date/],
+        ["whitespace in a declared permission",
+            specWith({ resources: [{ ...shoppingApi, permissions: ["read products"] }] }),
+            "resources[0].permissions[0].name", /must not contain whitespace/],
+        ["whitespace in a role's permission",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://shopping.api", permissions: ["read:products write:products"] }] }] }),
+            "roles[0].permissions[0].permissions[0]", /must not contain whitespace/],
+        ["an indicator that is not an absolute URI",
+            specWith({ resources: [{ ...shoppingApi, indicator: "shopping.api" }] }),
+            "resources[0].indicator", /absolute URI/],
+        ["an indicator with a fragment",
+            specWith({ resources: [{ ...shoppingApi, indicator: "https://shopping.api#v1" }] }),
+            "resources[0].indicator", /without a fragment/],
+        ["a role name over Logto's 128 characters",
+            specWith({ roles: [{ ...reader, name: "r".repeat(129) }], apps: [] }),
+            "roles[0].name", /at most 128 characters/],
+        ["a role description over 128 characters",
+            specWith({ roles: [{ ...reader, description: "d".repeat(129) }] }),
+            "roles[0].description", /at most 128 characters/],
+        ["an app name over 256 characters",
+            specWith({ apps: [{ name: "a".repeat(257) }] }),
+            "apps[0].name", /at most 256 characters/],
+        ["a permission name over 256 characters",
+            specWith({ resources: [{ ...shoppingApi, permissions: ["p".repeat(257)] }] }),
+            "resources[0].permissions[0].name", /at most 256 characters/],
+        ["an empty role name",
+            specWith({ roles: [{ ...reader, name: "" }] }),
+            "roles[0].name", /must not be empty/],
+        ["a reserved #internal: role name",
+            specWith({ roles: [{ ...reader, name: "#internal:admin" }] }),
+            "roles[0].name", /reserved by Logto/],
+        ["a non-positive token lifetime",
+            specWith({ resources: [{ ...shoppingApi, accessTokenTtl: 0 }] }),
+            "resources[0].accessTokenTtl", /at least 1 second/],
+        ["a misspelt key",
+            specWith({ roles: [{ ...reader, permisions: [] }] }),
+            "roles[0]", /unknown key "permisions"/],
+        ["a wrong type",
+            specWith({ apps: [{ name: "a", roles: "shopping-reader" }] }),
+            "apps[0].roles", /expected array/],
+        ["a role grant without permissions",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://shopping.api", permissions: [] }] }] }),
+            "roles[0].permissions[0].permissions", /at least one permission/],
+    ];
+
+    // Rest parameters: jest takes a callback with one parameter more than the row has for a `done` callback.
+    test.each(cases)("%s", (...row) => {
+        const [, spec, expectedPath, message, options] = row;
+        const issues = issuesOf(spec, options);
+        expect(issues).toContainEqual({ path: expectedPath, message: expect.stringMatching(message) });
+    });
+
+    test("every problem of a spec is reported at once, each with its path", () => {
+        const issues = issuesOf(specWith({
+            roles: [{ name: "r", permissions: [{ resource: "https://nope.api", permissions: ["x"] }] }],
+            apps: [{ name: "a", roles: ["r"] }, { name: "a" }],
+        }));
+        expect(issues.map((i) => i.path)).toEqual(["roles[0].permissions[0].resource", "apps[1].name"]);
+    });
+
+    test("the error message lists the paths", () => {
+        expect(() => validateSpec(specWith({ apps: [storefront, storefront] }), { now, source: "spec.yaml" }))
+            .toThrow(/M2M spec in spec.yaml has an error:\n {2}apps\[1\]\.name: duplicate app name/);
+    });
+});
+
+describe("roles the spec uses without declaring them", () => {
+    const spec = validateSpec({
+        apps: [
+            { name: "bot", roles: ["Logto Management API access"] },
+            { name: "other", roles: ["Logto Management API access", "viewers"] },
+        ],
+    }, { now });
+    const existing: Record<string, FoundRole> = {
+        "Logto Management API access": { id: "r1", name: "Logto Management API access", type: "MachineToMachine" },
+        viewers: { id: "r2", name: "viewers", type: "User" },
+    };
+
+    test("are looked up by name and every unknown or User role is reported with its paths", async () => {
+        const missing = { ...existing };
+        delete missing["Logto Management API access"];
+        const error = await resolveExternalRoles(spec, async (name) => missing[name]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SpecError);
+        expect((error as SpecError).issues).toEqual([
+            { path: "apps[0].roles[0]", message: expect.stringMatching(/unknown role "Logto Management API access": declare it under roles/) },
+            { path: "apps[1].roles[0]", message: expect.stringMatching(/unknown role/) },
+            { path: "apps[1].roles[1]", message: expect.stringMatching(/is a User role/) },
+        ]);
+    });
+
+    test("resolve to their ids when they exist as M2M roles", async () => {
+        const onlyM2M = await resolveExternalRoles(validateSpec({ apps: [{ name: "bot", roles: ["Logto Management API access"] }] }, { now }), async (name) => existing[name]);
+        expect(onlyM2M.get("Logto Management API access")?.id).toBe("r1");
+    });
+});
+
+describe("loading a spec", () => {
+    test("from a YAML file named by logto-m2m:specFile, relative to the program's folder", () => {
+        const loaded = loadSpec({ get: (k) => (k === "specFile" ? "examples/spec.yaml" : undefined) }, path.join(__dirname, "..", "..", ".."));
+        expect(loaded.source).toBe("examples/spec.yaml");
+        expect(validateSpec(loaded.raw, { now }).resources[0]!.indicator).toBe("https://shopping.api");
+    });
+
+    test("from an object in stack config under logto-m2m:spec", () => {
+        const loaded = loadSpec({ get: (k) => (k === "spec" ? JSON.stringify(specWith({})) : undefined) });
+        expect(validateSpec(loaded.raw, { now }).apps[0]!.name).toBe("storefront");
+    });
+
+    test("without any spec config fails with what to set", () => {
+        expect(() => loadSpec({ get: () => undefined })).toThrow(/set logto-m2m:specFile/);
+    });
+
+    test("a YAML syntax error names the line", () => {
+        expect(() => parseSpecYaml("resources:\n  - name: [unclosed\n", "bad.yaml")).toThrow(/in bad.yaml has an error:\n {2}line \d+, column \d+: /);
+    });
+
+    test("a missing file is a spec error", () => {
+        expect(() => loadSpec({ get: (k) => (k === "specFile" ? "nope.yaml" : undefined) }, "/tmp")).toThrow(/cannot read the spec file \/tmp\/nope.yaml/);
+    });
+});
