@@ -8,3 +8,9 @@ export { M2MApplication, type M2MApplicationArgs, applicationMarker, defaultSecr
 export { ApplicationSecret, type ApplicationSecretArgs } from "./providers/applicationSecret";
 export * from "./providers/lookups";
 export { connectionConfigKeys, adoptExistingKey, connectionFromConfig } from "./providers/connection";
+// The M2M topology from a spec (issue 6).
+export { LogtoM2M, type LogtoM2MArgs, type AppAccess, type ResourceInfo, type M2MStackOutputs } from "./component/logtoM2M";
+export { ExistingRole, ManagementApiReference, existingRoleProvider, managementApiProvider, type Grants } from "./component/references";
+export { verifyGrants, verifyStackOutputs, requestClientCredentialsToken, GrantMismatchError, TokenRequestError, type GrantCheck, type VerifiableApp } from "./component/verify";
+export { logtoM2MProgram, type ProgramOptions } from "./program";
+export * from "./spec";

@@ -44,16 +44,14 @@ export interface ConfigReader {
 
 /**
  * The spec from stack config: an object under `logto-m2m:spec`, or a YAML file named by `logto-m2m:specFile`.
- * Exactly one of them must be set.
+ * The object wins when both are set (Pulumi.yaml gives `specFile` a default, so "both" is the common case of a
+ * stack that carries its spec in its own config).
  */
 export function loadSpec(config: ConfigReader, baseDir = process.cwd()): LoadedSpec {
     const inline = config.get("spec");
     const file = config.get("specFile");
-    if (inline !== undefined && file !== undefined) {
-        throw new SpecError([{ path: "", message: `set either ${CONFIG_NAMESPACE}:spec or ${CONFIG_NAMESPACE}:specFile, not both` }]);
-    }
-    if (file !== undefined) return readSpecFile(file, baseDir);
     if (inline === undefined) {
+        if (file !== undefined) return readSpecFile(file, baseDir);
         throw new SpecError([{ path: "", message: `no spec: set ${CONFIG_NAMESPACE}:specFile to a YAML file, or ${CONFIG_NAMESPACE}:spec to an object in the stack config` }]);
     }
     // Pulumi hands object config values over as JSON text; a plain string value is taken as YAML.
