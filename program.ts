@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LogtoM2M, type M2MStackOutputs } from "./component/logtoM2M";
 import { CONFIG_NAMESPACE, loadSpec, readSpecFile, type LoadedSpec } from "./spec/load";
+import { SpecError } from "./spec/validate";
 
 export interface ProgramOptions {
     /** A YAML spec file; overrides stack config. Relative to `baseDir`. */
@@ -19,10 +20,16 @@ export interface ProgramOptions {
  * (`program: () => logtoM2MProgram()`) and from `index.ts` under `pulumi up`.
  */
 export async function logtoM2MProgram(options: ProgramOptions = {}): Promise<M2MStackOutputs> {
-    let loaded: LoadedSpec;
-    if (options.spec !== undefined) loaded = { raw: options.spec, source: "the program's spec" };
-    else if (options.specFile !== undefined) loaded = readSpecFile(options.specFile, options.baseDir);
-    else loaded = loadSpec(new pulumi.Config(CONFIG_NAMESPACE), options.baseDir);
-    const m2m = new LogtoM2M(options.name ?? "m2m", { spec: loaded.raw, source: loaded.source });
-    return m2m.stackOutputs();
+    try {
+        let loaded: LoadedSpec;
+        if (options.spec !== undefined) loaded = { raw: options.spec, source: "the program's spec" };
+        else if (options.specFile !== undefined) loaded = readSpecFile(options.specFile, options.baseDir);
+        else loaded = loadSpec(new pulumi.Config(CONFIG_NAMESPACE), options.baseDir);
+        const m2m = new LogtoM2M(options.name ?? "m2m", { spec: loaded.raw, source: loaded.source });
+        return m2m.stackOutputs();
+    } catch (error) {
+        // A spec error is the user's to fix: its message lists every path; a stack trace would only hide it.
+        if (error instanceof SpecError) throw new pulumi.RunError(error.message);
+        throw error;
+    }
 }

@@ -38,8 +38,7 @@ export async function consumerProgram(options: ConsumerOptions = {}): Promise<{ 
     const resource = options.resource ?? config.get("resource") ?? "https://shopping.api";
 
     const producer = new pulumi.StackReference("m2m", { name: producerStack });
-    // `apps` holds the secrets, so the whole output is secret; only the values taken from it that are not are
-    // unwrapped with `unsecret` below.
+    // Only `appSecret` (and named secrets) of `apps` are secrets; the stack reference keeps them so.
     const app = producer.requireOutput("apps").apply((apps) => {
         const found = (apps as Record<string, ProducerApp>)[appName];
         if (found === undefined) throw new Error(`stack ${producerStack} has no app named ${appName} (it has: ${Object.keys(apps as object).join(", ")})`);
@@ -48,12 +47,12 @@ export async function consumerProgram(options: ConsumerOptions = {}): Promise<{ 
     });
     return {
         serviceEnv: {
-            LOGTO_TOKEN_ENDPOINT: pulumi.unsecret(app.tokenEndpoint),
-            LOGTO_APP_ID: pulumi.unsecret(app.appId),
-            LOGTO_APP_SECRET: pulumi.secret(app.appSecret),
+            LOGTO_TOKEN_ENDPOINT: app.apply((a) => a.tokenEndpoint),
+            LOGTO_APP_ID: app.apply((a) => a.appId),
+            LOGTO_APP_SECRET: pulumi.secret(app.apply((a) => a.appSecret)),
             API_RESOURCE: resource,
             // The scope to request: every permission the app holds on the resource, space-separated.
-            API_SCOPE: pulumi.unsecret(app.resources.apply((r) => r[resource]!.join(" "))),
+            API_SCOPE: app.apply((a) => a.resources[resource]!.join(" ")),
         },
     };
 }
