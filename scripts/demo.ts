@@ -8,7 +8,8 @@
  * .local-logto/ (kept across runs, so the stack's objects are still there next time).
  *
  * Flags: --no-verify (skip the verify step and the API calls), --destroy (remove what the demo created).
- * Env: LOGTO_M2M_SPEC (another spec file), LOGTO_M2M_STACK (stack name, default `demo`), PULUMI_BACKEND_URL
+ * Env: LOGTO_M2M_SPEC (another spec file), LOGTO_M2M_STACK (stack name; default `demo` for the local Logto,
+ * `demo-<host>` for a given one), PULUMI_BACKEND_URL
  * (default file://<repo>/.pulumi-state), PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
  */
 import { LocalWorkspace, PulumiCommand, type ConfigMap, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
@@ -132,10 +133,12 @@ async function main(): Promise<number> {
     const args = new Set(process.argv.slice(2));
     const verify = !args.has("--no-verify") && process.env.LOGTO_M2M_VERIFY !== "0";
     const specFile = path.resolve(repoRoot, process.env.LOGTO_M2M_SPEC ?? "examples/spec.yaml");
-    const stackName = process.env.LOGTO_M2M_STACK ?? "demo";
     const env = pulumiEnv();
     const workDir = programFolder();
     const target = await logtoTarget();
+    // One stack per Logto: a stack's state only makes sense against the Logto that holds its objects.
+    const stackName = process.env.LOGTO_M2M_STACK
+        ?? (process.env.LOGTO_ENDPOINT?.trim() ? `demo-${new URL(target.endpoint).host.replace(/[^A-Za-z0-9]+/g, "-")}` : "demo");
     try {
         say(`Logto: ${target.describe}`);
         say(`Spec: ${path.relative(repoRoot, specFile)}; stack ${projectName}/${stackName}, backend ${env.PULUMI_BACKEND_URL}`);
