@@ -16,7 +16,19 @@ export interface BudgetSpec {
     burst: number;
 }
 
+/** Logto Cloud's default: safely under its ~200 requests per 10 s per tenant. */
 export const defaultBudgetSpec: Readonly<BudgetSpec> = Object.freeze({ requests: 150, perMs: 10_000, burst: 20 });
+
+/**
+ * Self-hosted Logto has no such limit; this default only keeps a runaway `up` from flooding the server, and lets
+ * a large create run at the engine's pace instead of Cloud's.
+ */
+export const selfHostedBudgetSpec: Readonly<BudgetSpec> = Object.freeze({ requests: 1_000, perMs: 10_000, burst: 100 });
+
+/** The default budget for an endpoint: Cloud's for `*.logto.app`, the self-hosted one elsewhere. */
+export function defaultBudgetFor(endpoint: string): Readonly<BudgetSpec> {
+    return new URL(endpoint).hostname.endsWith(".logto.app") ? defaultBudgetSpec : selfHostedBudgetSpec;
+}
 
 /** The environment variable that overrides the default budget, e.g. `150/10s`, `100/10s:10`, `off`. */
 export const budgetEnvVar = "LOGTO_REQUEST_BUDGET";
@@ -84,7 +96,7 @@ export class RequestBudget {
 
     /**
      * The budget shared by all clients of this process for `endpoint` (keyed by origin). The first caller's
-     * spec wins (`null`: unlimited); without a spec, LOGTO_REQUEST_BUDGET or the default applies.
+     * spec wins (`null`: unlimited); without a spec, LOGTO_REQUEST_BUDGET or the endpoint's default applies.
      */
     static forEndpoint(endpoint: string, spec?: BudgetSpec | null): RequestBudget {
         const key = new URL(endpoint).origin;
@@ -92,7 +104,7 @@ export class RequestBudget {
         if (budget === undefined) {
             const fromEnv = process.env[budgetEnvVar];
             const chosen = spec !== undefined ? spec
-                : fromEnv !== undefined && fromEnv.trim() !== "" ? parseBudgetSpec(fromEnv) ?? null : defaultBudgetSpec;
+                : fromEnv !== undefined && fromEnv.trim() !== "" ? parseBudgetSpec(fromEnv) ?? null : defaultBudgetFor(endpoint);
             budget = new RequestBudget(chosen);
             sharedBudgets.set(key, budget);
         }

@@ -1,4 +1,4 @@
-import { defaultBudgetSpec, parseBudgetSpec, RequestBudget, type BudgetClock } from "../../client/budget";
+import { defaultBudgetFor, defaultBudgetSpec, parseBudgetSpec, RequestBudget, selfHostedBudgetSpec, type BudgetClock } from "../../client/budget";
 
 /** A clock that moves only when told, firing due timers in order. */
 class FakeClock implements BudgetClock {
@@ -153,5 +153,14 @@ describe("budget specs", () => {
     test("a malformed spec is refused with the expected form", () => {
         expect(() => parseBudgetSpec("fast")).toThrow(/150\/10s/);
         expect(() => parseBudgetSpec("0/10s")).toThrow(/requests >= 1/);
+    });
+});
+
+describe("the default budget per endpoint", () => {
+    test("Logto Cloud endpoints get Cloud's budget, self-hosted ones a larger one", () => {
+        expect(defaultBudgetFor("https://abc123.logto.app")).toEqual(defaultBudgetSpec);
+        expect(defaultBudgetFor("https://auth.example.com")).toEqual(selfHostedBudgetSpec);
+        expect(defaultBudgetFor("http://127.0.0.1:3001")).toEqual(selfHostedBudgetSpec);
+        expect(selfHostedBudgetSpec.requests).toBeGreaterThan(defaultBudgetSpec.requests);
     });
 });
