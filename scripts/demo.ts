@@ -12,7 +12,7 @@
  * `demo-<host>` for a given one), PULUMI_BACKEND_URL
  * (default file://<repo>/.pulumi-state), PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
  */
-import { LocalWorkspace, PulumiCommand, type ConfigMap, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
+import { CommandError, LocalWorkspace, PulumiCommand, type ConfigMap, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
@@ -194,6 +194,9 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-    process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Pulumi's own output (streamed above) already holds the diagnostics of a failed command.
+    const message = error instanceof CommandError ? "the pulumi command failed: see its diagnostics above"
+        : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`\ndemo failed: ${message}\n`);
     process.exit(1);
 });
