@@ -109,10 +109,11 @@ describe(`up under injected faults (seed ${seed})`, () => {
         const role1 = inv.roles.get(topology.roles[1].name)![0];
         const app0 = inv.apps.get(topology.apps[0].name)![0];
         const app1 = inv.apps.get(topology.apps[1].name)![0];
-        // Deleted: a permission a role holds, a whole role (an app holds it), an app.
+        // Deleted: a permission a role holds, a whole role (an app holds it), an app, an app's extra secret.
         await client.deleteScope(inv.resources.get(r0.indicator)![0], inv.permissions.get(`${r0.indicator}|${r0.permissions[0]}`)![0]);
         await client.deleteRole(role1.id);
         await client.deleteApplication(app1.id);
+        await client.deleteApplicationSecret(app0.id, app0.secrets[0]);
         // Edited: a resource renamed, a permission removed from a role, a role added to an app, an app renamed,
         // a role's description changed.
         await client.updateResource(inv.resources.get(r1.indicator)![0], { name: "renamed by hand" });

@@ -36,7 +36,7 @@ describe("no secret appears in plaintext in state, outputs, logs or errors", () 
     let sandbox: EngineSandbox;
     let stack: Stack;
     let client: ManagementClient;
-    let secretName = "ci";
+    let secretName = "extra";
     /** Everything a user or a CI log could see, by where it came from. */
     const seen: { where: string; text: string }[] = [];
     const secretValues = new Set<string>();
@@ -77,15 +77,15 @@ describe("no secret appears in plaintext in state, outputs, logs or errors", () 
         await run("up", () => stack.up(verbose));
         await run("preview", () => stack.preview(verbose));
         await run("refresh", () => stack.refresh(verbose));
-        secretName = "ci-rotated"; // replaces every extra secret, create-before-delete
+        secretName = "extra-rotated"; // replaces every extra secret, create-before-delete
         await run("up (rotation)", () => stack.up(verbose));
         // Failed runs: a lost answer on a secret create, then a 500 on every app read, then a wrong bootstrap secret.
-        secretName = "ci-failing";
+        secretName = "extra-failing";
         await run("up (500 after secret create)", () => stack.up(verbose), [{ kind: "500", method: "POST", route: "/api/applications/:id/secrets", when: "after" }]);
         await run("refresh (500 on reads)", () => stack.refresh(verbose), [{ kind: "500", method: "GET" }]);
         await stack.setConfig("logto:appSecret", { value: "wrong-bootstrap-secret-7f3a", secret: true });
         secretValues.add("wrong-bootstrap-secret-7f3a");
-        secretName = "ci-wrong-bootstrap"; // a change, so that the provider needs a token
+        secretName = "extra-wrong-bootstrap"; // a change, so that the provider needs a token
         await run("up (wrong bootstrap secret)", () => stack.up(verbose));
         await stack.setConfig("logto:appSecret", { value: logto.bootstrap.appSecret, secret: true });
         await run("up (back to the spec)", () => stack.up(verbose));

@@ -5,6 +5,7 @@ import { ApiResource } from "../../providers/apiResource";
 import { ApiScope } from "../../providers/apiScope";
 import { M2MRole } from "../../providers/m2mRole";
 import { M2MApplication } from "../../providers/m2mApplication";
+import { ApplicationSecret } from "../../providers/applicationSecret";
 import { ManagementClient } from "../../client";
 import type { LocalLogto } from "../../local-logto";
 
@@ -37,29 +38,30 @@ export function probeProgram(n: number): () => Promise<void> {
 export interface Topology {
     resources: { name: string; indicator: string; permissions: string[] }[];
     roles: { name: string; permissions: string[] }[];
-    apps: { name: string; roles: string[] }[];
+    /** `secrets`: extra named secrets beside the "Default secret" (their Logto names get a generation suffix). */
+    apps: { name: string; roles: string[]; secrets?: string[] }[];
 }
 
 /** Objects in Logto that the topology counts: resources + permissions + roles + apps. */
 export function objectCount(t: Topology): number {
-    return t.resources.reduce((sum, r) => sum + 1 + r.permissions.length, 0) + t.roles.length + t.apps.length;
+    return t.resources.reduce((sum, r) => sum + 1 + r.permissions.length, 0) + t.roles.length
+        + t.apps.reduce((sum, a) => sum + 1 + (a.secrets?.length ?? 0), 0);
 }
 
 /**
- * A topology of about `n` objects: a resource per 10 permissions, a role per resource holding its first three
- * permissions, an app per role. `tag` keeps names of concurrent runs on one Logto apart.
+ * A topology of about `n` objects: blocks of one resource with its permissions, one role holding its first three
+ * permissions, one app holding the role with one extra secret. `tag` keeps names of runs on one Logto apart.
  */
 export function generatedTopology(n: number, tag = "t"): Topology {
-    // Each block of 14 objects: 1 resource, 10 permissions, 1 role, 1 app... plus 1 more permission keeps it even.
     const blocks = Math.max(1, Math.round(n / 14));
-    const perResource = Math.max(1, Math.round(n / blocks) - 3);
+    const perResource = Math.max(1, Math.round(n / blocks) - 4);
     const t: Topology = { resources: [], roles: [], apps: [] };
     for (let b = 0; b < blocks; b++) {
         const indicator = `https://${tag}-api-${b}.example`;
         const permissions = Array.from({ length: perResource }, (_, i) => `do:thing-${i}`);
         t.resources.push({ name: `${tag} API ${b}`, indicator, permissions });
         t.roles.push({ name: `${tag}-role-${b}`, permissions: permissions.slice(0, 3).map((p) => `${indicator}|${p}`) });
-        t.apps.push({ name: `${tag}-app-${b}`, roles: [`${tag}-role-${b}`] });
+        t.apps.push({ name: `${tag}-app-${b}`, roles: [`${tag}-role-${b}`], secrets: ["ci"] });
     }
     return t;
 }
@@ -104,7 +106,8 @@ export function topologyProgram(t: Topology, options: { resourceOptions?: pulumi
         const apps: Record<string, unknown> = {};
         for (const app of t.apps) {
             const created = new M2MApplication(`app:${app.name}`, { name: app.name, roleIds: app.roles.map((n) => roleIds.get(n)!) }, opts);
-            apps[app.name] = { appId: created.appId, appSecret: created.appSecret };
+            const extra = (app.secrets ?? []).map((name) => new ApplicationSecret(`secret:${app.name}|${name}`, { applicationId: created.appId, name }, opts));
+            apps[app.name] = { appId: created.appId, appSecret: created.appSecret, extraSecrets: extra.map((s) => s.value) };
         }
         return { apps };
     };
@@ -118,8 +121,8 @@ export interface Inventory {
     permissions: Map<string, string[]>;
     /** role name -> ids, with each role's permissions as `indicator|name`. */
     roles: Map<string, { id: string; permissions: string[] }[]>;
-    /** app name -> ids, with each app's role names. */
-    apps: Map<string, { id: string; roles: string[] }[]>;
+    /** app name -> ids, with each app's role names and the names of its secrets (the Default secret left out). */
+    apps: Map<string, { id: string; roles: string[]; secrets: string[] }[]>;
     /** Every id above, for the orphan check against state. */
     ids: Set<string>;
 }
@@ -154,7 +157,8 @@ export async function inventory(logto: Pick<LocalLogto, "endpoint" | "bootstrap"
     for (const app of await client.listApplications()) {
         if (app.id === logto.bootstrap.appId || app.type !== "MachineToMachine") continue;
         const roles = (await client.listApplicationRoles(app.id)).map((r) => r.name).sort();
-        push(inv.apps, app.name, { id: app.id, roles });
+        const secrets = (await client.listApplicationSecrets(app.id)).map((s) => s.name).filter((n) => n !== "Default secret").sort();
+        push(inv.apps, app.name, { id: app.id, roles, secrets });
         inv.ids.add(app.id);
     }
     return inv;
@@ -192,6 +196,18 @@ export function differences(t: Topology, inv: Inventory): string[] {
         const found = expectOne("app", inv.apps, app.name);
         if (found && found.roles.join(",") !== [...app.roles].sort().join(","))
             problems.push(`app ${app.name} holds roles [${found.roles}] instead of [${[...app.roles].sort()}]`);
+        // An extra secret is named `<name>.<generation>` in Logto: exactly one per declared name, none else. A
+        // leftover secret is a live credential no state knows: the worst kind of orphan.
+        if (found) {
+            const declaredSecrets = app.secrets ?? [];
+            for (const name of declaredSecrets) {
+                const copies = found.secrets.filter((s) => s === name || s.startsWith(`${name}.`)).length;
+                if (copies !== 1) problems.push(`app ${app.name} has ${copies} secrets named ${name}[.generation]`);
+            }
+            for (const s of found.secrets) {
+                if (!declaredSecrets.some((name) => s === name || s.startsWith(`${name}.`))) problems.push(`app ${app.name} has an undeclared secret ${s}`);
+            }
+        }
     }
     for (const [kind, map, names] of [["resource", inv.resources, declared.resources], ["permission", inv.permissions, declared.permissions],
         ["role", inv.roles, declared.roles], ["app", inv.apps, declared.apps]] as const) {
