@@ -51,7 +51,7 @@ export const resourceSchema = z.strictObject({
     name: text("a resource name"),
     indicator,
     // Logto accepts 0 and negative values but then issues 600-second tokens: refuse rather than surprise.
-    accessTokenTtl: z.number().int("accessTokenTtl is a whole number of seconds").positive("accessTokenTtl must be at least 1 second").optional(),
+    accessTokenTtl: z.number({ error: "accessTokenTtl must be a number of seconds" }).int("accessTokenTtl is a whole number of seconds").positive("accessTokenTtl must be at least 1 second").optional(),
     permissions: z.array(permissionSchema).default([]),
 });
 

@@ -1,6 +1,6 @@
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { engineSandbox, inlineStack, storedState, type EngineSandbox } from "../support/engine";
-import { startLogtoTarget, type LogtoTarget } from "../support/logtoTarget";
+import { startLogtoTarget, usingRemoteLogto, type LogtoTarget } from "../support/logtoTarget";
 import { logtoM2MProgram } from "../../program";
 import { consumerProgram } from "../../examples/consumer/program";
 import { callApi, fetchAccessToken, type ServiceEnv } from "../../examples/consumer/service";
@@ -96,6 +96,19 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const wrongAudience = await fetch(`${api.url}/products`, { headers: { authorization: `Bearer ${managementToken.accessToken}` } });
         expect(wrongAudience.status).toBe(401);
         expect(wrongAudience.headers.get("www-authenticate")).toMatch(/invalid_token/);
+    });
+
+    (usingRemoteLogto() ? test.skip : test)("the example API refuses an expired token with 401", async () => {
+        target.local!.setTokenTtlOverride(1);
+        try {
+            const short = await token(apps(await stack.outputs())[names.storefront]!, ["read:products"]);
+            await new Promise((resolve) => setTimeout(resolve, 2100));
+            const response = await fetch(`${api.url}/products`, { headers: { authorization: `Bearer ${short.accessToken}` } });
+            expect(response.status).toBe(401);
+            expect(response.headers.get("www-authenticate")).toMatch(/token expired/);
+        } finally {
+            target.local!.setTokenTtlOverride(undefined);
+        }
     });
 
     test("a downstream stack gets a working token through StackReference", async () => {
