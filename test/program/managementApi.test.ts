@@ -1,6 +1,7 @@
 import { engineSandbox, inlineStack, type EngineSandbox } from "../support/engine";
 import { startLogtoTarget, type LogtoTarget } from "../support/logtoTarget";
 import { logtoM2MProgram } from "../../program";
+import { managementIndicatorOf } from "./support";
 import { requestClientCredentialsToken, verifyStackOutputs, type VerifiableApp } from "../../component/verify";
 
 // Scenario 1 of Logto's M2M guide without the preconfigured role: the spec declares its own role on the
@@ -31,7 +32,7 @@ describe("an app for the Management API through a role the spec declares", () =>
 
         const outputs = await stack.outputs();
         const app = (outputs.apps!.value as Record<string, VerifiableApp>)[`provisioner-${tag}`]!;
-        const managementIndicator = target.connection.managementIndicator ?? "https://default.logto.app/api";
+        const managementIndicator = managementIndicatorOf(target);
         expect(app.resources).toEqual({ [managementIndicator]: ["all"] });
         expect(outputs.resources!.value).toEqual({ [managementIndicator]: { name: "Logto Management API", permissions: ["all"] } });
         await expect(verifyStackOutputs(outputs)).resolves.toHaveLength(1);

@@ -5,7 +5,7 @@ import { logtoM2MProgram } from "../../program";
 import { consumerProgram } from "../../examples/consumer/program";
 import { callApi, fetchAccessToken, type ServiceEnv } from "../../examples/consumer/service";
 import { GrantMismatchError, requestClientCredentialsToken, verifyStackOutputs, type VerifiableApp } from "../../component/verify";
-import { clone, exampleSpec, reportingErrors, startShoppingApi, writes, type ExampleNames, type RunningApi, type SpecShape } from "./support";
+import { clone, exampleSpec, managementIndicatorOf, reportingErrors, startShoppingApi, writes, type ExampleNames, type RunningApi, type SpecShape } from "./support";
 
 // The program through the real engine against a Logto: the example spec's whole life, what a downstream stack
 // gets, what the example API lets each app do, and what verify catches.
@@ -48,7 +48,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const byName = apps(outputs);
         expect(byName[names.storefront]).toMatchObject({ tokenEndpoint: `${target.connection.endpoint}/oidc/token`, resources: { [names.shopping]: ["read:products"] } });
         expect(byName[names.sync]!.resources).toEqual({ [names.shopping]: ["read:products", "write:products"] });
-        expect(byName[names.bot]!.resources).toEqual({ "https://default.logto.app/api": ["all"] });
+        expect(byName[names.bot]!.resources).toEqual({ [managementIndicatorOf(target)]: ["all"] });
         for (const app of Object.values(byName)) {
             expect(app.appId).toMatch(/^\w+$/);
             expect(app.appSecret.length).toBeGreaterThan(10);
@@ -72,7 +72,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const checks = await verifyStackOutputs(await stack.outputs());
         expect(checks.map((c) => `${c.app} ${c.resource} ${c.granted.join(" ")}`).sort()).toEqual([
             `${names.sync} ${names.shopping} read:products write:products`,
-            `${names.bot} https://default.logto.app/api all`,
+            `${names.bot} ${managementIndicatorOf(target)} all`,
             `${names.storefront} ${names.shopping} read:products`,
         ].sort());
     });
@@ -92,7 +92,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         // 401: no token, and a valid Logto token for another audience (the Management API's).
         expect((await fetch(`${api.url}/products`)).status).toBe(401);
         const bot = byName[names.bot]!;
-        const managementToken = await requestClientCredentialsToken({ ...bot, resource: "https://default.logto.app/api", scopes: ["all"] });
+        const managementToken = await requestClientCredentialsToken({ ...bot, resource: managementIndicatorOf(target), scopes: ["all"] });
         const wrongAudience = await fetch(`${api.url}/products`, { headers: { authorization: `Bearer ${managementToken.accessToken}` } });
         expect(wrongAudience.status).toBe(401);
         expect(wrongAudience.headers.get("www-authenticate")).toMatch(/invalid_token/);

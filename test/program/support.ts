@@ -5,6 +5,12 @@ import * as path from "node:path";
 import { repoRoot } from "../support/engine";
 import type { LogtoTarget } from "../support/logtoTarget";
 import { parseSpecYaml } from "../../spec/load";
+import { managementIndicatorFor } from "../../spec/validate";
+
+/** The Management API indicator of the Logto under test. */
+export function managementIndicatorOf(target: LogtoTarget): string {
+    return target.connection.managementIndicator ?? managementIndicatorFor(target.connection.tenantId);
+}
 
 /** The names of the example spec, as this run uses them (tagged with the run id against a shared Logto). */
 export interface ExampleNames {
