@@ -40,6 +40,15 @@ describe("the M2M program applying examples/spec.yaml", () => {
         await target?.close();
     });
 
+    test("a preview of the example spec on a new stack shows what up will create, and writes nothing", async () => {
+        await stack.setConfig("logto-m2m:spec", { value: JSON.stringify(spec) });
+        target.resetCounts();
+        const preview = await stack.preview();
+        expect(preview.changeSummary).toEqual({ create: 12 });
+        const counts = target.counts();
+        if (counts) expect(counts.api).toBe(0);
+    });
+
     test("the example spec applies: every app gets its id, its secret as a Pulumi secret, and its permissions", async () => {
         const result = await upWith(spec);
         // Stack, component, the preconfigured role's reference, 1 resource, 2 permissions, 2 roles, 3 apps, 1 secret.
@@ -60,8 +69,10 @@ describe("the M2M program applying examples/spec.yaml", () => {
         expect(Object.values(byName).every((app) => stored.includes(app.appId))).toBe(true);
     });
 
-    test("a second up changes nothing and makes zero Management API calls", async () => {
+    test("a second preview and up change nothing and make zero Management API calls", async () => {
         target.resetCounts();
+        const preview = await stack.preview();
+        expect(preview.changeSummary).toEqual({ same: 12 });
         const result = await upWith(spec);
         expect(result.summary.resourceChanges).toEqual({ same: 12 });
         const counts = target.counts();
