@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProviderConnection } from "../providers/connection";
+import { LogtoDynamicResource } from "../providers/dynamicResource";
 import type { LogtoApi } from "../providers/logtoApi";
 
 /**
@@ -108,13 +109,8 @@ export const managementApiProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
-/**
- * The serialized provider: like `providers/dynamicResource`'s, it requires the implementation by package name
- * (here from the package entry, the only export that reaches `component/`), so state holds no code and no path.
- */
-function referenceShim(exportName: "existingRoleProvider" | "managementApiProvider"): string {
-    return `exports.handler=()=>require("pulumi-logto-m2m").${exportName}`;
-}
+/** This module, as the provider host requires it by package name (see providers/dynamicResource.ts). */
+const referencesModule = "pulumi-logto-m2m/component/references";
 
 export interface ExistingRoleArgs {
     /** The exact (case-sensitive) name of an M2M role in Logto. */
@@ -124,25 +120,25 @@ export interface ExistingRoleArgs {
 }
 
 /** An M2M role that exists in Logto, found by name; `roleId` for `M2MApplication.roleIds`. */
-export class ExistingRole extends pulumi.CustomResource {
+export class ExistingRole extends LogtoDynamicResource {
     declare public readonly name: pulumi.Output<string>;
     declare public readonly roleId: pulumi.Output<string>;
     /** What the role grants, by resource indicator, as read at creation or the last refresh. */
     declare public readonly grants: pulumi.Output<Grants>;
 
     constructor(name: string, args: ExistingRoleArgs, opts?: pulumi.CustomResourceOptions) {
-        super("pulumi-nodejs:dynamic/logto:ExistingRole", name,
-            { roleId: undefined, grants: undefined, usedAt: [], ...args, __provider: referenceShim("existingRoleProvider") }, opts);
+        super("ExistingRole", { module: referencesModule, exportName: "existingRoleProvider" }, name,
+            { roleId: undefined, grants: undefined, usedAt: [], ...args }, opts);
     }
 }
 
 /** Logto's built-in Management API resource: its id, indicator and the id of its `all` permission. */
-export class ManagementApiReference extends pulumi.CustomResource {
+export class ManagementApiReference extends LogtoDynamicResource {
     declare public readonly indicator: pulumi.Output<string>;
     declare public readonly allScopeId: pulumi.Output<string>;
 
     constructor(name: string, opts?: pulumi.CustomResourceOptions) {
-        super("pulumi-nodejs:dynamic/logto:ManagementApi", name,
-            { indicator: undefined, allScopeId: undefined, __provider: referenceShim("managementApiProvider") }, opts);
+        super("ManagementApi", { module: referencesModule, exportName: "managementApiProvider" }, name,
+            { indicator: undefined, allScopeId: undefined }, opts);
     }
 }

@@ -11,18 +11,27 @@ const providerKey = "__provider";
  * installed version of this package, not the code that ran at create, so implementations stay compatible
  * with state written by earlier versions.
  */
-export function serializedProvider(modulePath: string): string {
+export function serializedProvider(ref: ProviderRef): string {
     // Kept minimal: it is stored twice per resource (inputs and outputs). A missing package fails with Node's
     // own "Cannot find module 'pulumi-logto-m2m/...'", which names what to install.
-    return `exports.handler=()=>require(${JSON.stringify(modulePath)}).provider`;
+    const { module, exportName } = typeof ref === "string" ? { module: ref, exportName: "provider" } : ref;
+    if (!/^[A-Za-z_$][\w$]*$/.test(exportName)) throw new Error(`invalid provider export name ${exportName}`);
+    return `exports.handler=()=>require(${JSON.stringify(module)}).${exportName}`;
 }
+
+/**
+ * Where the provider host finds an implementation: a package specifier such as
+ * "pulumi-logto-m2m/providers/apiResource" whose `provider` export is the implementation, or a specifier and
+ * another export name, for modules that hold several providers.
+ */
+export type ProviderRef = string | { module: string; exportName: string };
 
 /**
  * Base of the package's resources: a custom resource served by Pulumi's dynamic-provider host (type
  * `pulumi-nodejs:dynamic/logto:<Type>`), exactly like `pulumi.dynamic.Resource` but with the compact provider.
  */
 export abstract class LogtoDynamicResource extends pulumi.CustomResource {
-    protected constructor(type: string, modulePath: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-        super(`pulumi-nodejs:dynamic/logto:${type}`, name, { ...props, [providerKey]: serializedProvider(modulePath) }, opts);
+    protected constructor(type: string, provider: ProviderRef, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super(`pulumi-nodejs:dynamic/logto:${type}`, name, { ...props, [providerKey]: serializedProvider(provider) }, opts);
     }
 }
