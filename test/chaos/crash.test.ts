@@ -1,8 +1,10 @@
 import type { Stack } from "@pulumi/pulumi/automation";
+import { readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
 import { startLocalLogto, type LocalLogto } from "../../local-logto";
 import { recoverAfterKilledUp, RequestTrigger, seededRandom, upKilledAfterMs, upKilledAfterRequests, type KilledUp } from "../support/crash";
 import { engineSandbox, inlineStack, type EngineSandbox } from "../support/engine";
-import { differences, generatedTopology, idsInState, inventory, logtoStackConfig, orphans, topologyProgram } from "../support/topology";
+import { changedTopology, differences, generatedTopology, idsInState, inventory, logtoStackConfig, orphans, topologyProgram, type Topology } from "../support/topology";
 
 /**
  * `pulumi up` killed with SIGKILL at random points, then the documented recovery (docs/recovery.md): Logto must
@@ -12,8 +14,9 @@ import { differences, generatedTopology, idsInState, inventory, logtoStackConfig
 const full = process.env.LOGTO_M2M_FULL === "1";
 const trials = full ? 12 : 3;
 const baseSeed = Number(process.env.LOGTO_M2M_CRASH_SEED ?? Math.floor(Math.random() * 1_000_000));
+/** A create from nothing, and an update from `topology` to `changed` (deletes, updates and creates at once). */
 const topology = generatedTopology(28, "crash");
-const program = topologyProgram(topology);
+const changed = changedTopology(topology, "crash");
 
 interface Target {
     logto: LocalLogto;
@@ -22,12 +25,21 @@ interface Target {
     stack: Stack;
 }
 
-async function freshTarget(stackName: string): Promise<Target> {
+/** A fresh Logto and stack; the program declares whatever `spec.current` holds when it runs. */
+async function freshTarget(stackName: string, spec: { current: Topology }): Promise<Target> {
     const trigger = new RequestTrigger();
     const logto = await startLocalLogto({ port: 0, log: trigger.onLog });
     const sandbox = engineSandbox();
-    const stack = await inlineStack(sandbox, "crash", stackName, program, logtoStackConfig(logto));
+    const stack = await inlineStack(sandbox, "crash", stackName, () => topologyProgram(spec.current)(), logtoStackConfig(logto));
     return { logto, trigger, sandbox, stack };
+}
+
+/** The state backend's files with their sizes, for the record of a failed trial. */
+function stateFiles(sandbox: EngineSandbox): string {
+    const root = new URL(sandbox.backendUrl).pathname;
+    const list = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory()
+        ? list(path.join(dir, e.name)) : [`${path.relative(root, path.join(dir, e.name))} (${statSync(path.join(dir, e.name)).size} B)`]);
+    return list(root).join(", ");
 }
 
 async function closeTarget(target: Target | undefined): Promise<void> {
@@ -36,15 +48,19 @@ async function closeTarget(target: Target | undefined): Promise<void> {
 }
 
 describe(`pulumi up killed at random points (${trials} trials, base seed ${baseSeed})`, () => {
-    /** Requests to Logto of one whole `up` of the topology, so the kill points cover all of it. */
-    let requestsOfWholeUp = 0;
+    /** Requests to Logto of one whole `up` (create, update), so the kill points cover all of it. */
+    const requestsOfWholeUp = { create: 0, update: 0 };
 
     beforeAll(async () => {
         console.log(`crash trials: base seed ${baseSeed} (replay with LOGTO_M2M_CRASH_SEED=${baseSeed})`);
-        const target = await freshTarget("calibration");
+        const spec = { current: topology };
+        const target = await freshTarget("calibration", spec);
         try {
             await target.stack.up();
-            requestsOfWholeUp = target.trigger.count;
+            requestsOfWholeUp.create = target.trigger.count;
+            spec.current = changed;
+            await target.stack.up();
+            requestsOfWholeUp.update = target.trigger.count - requestsOfWholeUp.create;
         } finally {
             await closeTarget(target);
         }
@@ -52,27 +68,41 @@ describe(`pulumi up killed at random points (${trials} trials, base seed ${baseS
 
     for (let trial = 0; trial < trials; trial++) {
         const seed = baseSeed + trial;
-        test(`trial ${trial} (seed ${seed}): recovery brings Logto to exactly the spec, no duplicate, no orphan, no drift`, async () => {
+        test(`trial ${trial} (seed ${seed}, ${trial % 2 === 0 ? "create" : "update"}): recovery brings Logto to exactly the spec, no duplicate, no orphan, no drift`, async () => {
             const random = seededRandom(seed);
-            const target = await freshTarget(`trial${trial}`);
+            // Every other trial kills an update (from the deployed topology to the changed one) instead of a create.
+            const scenario = trial % 2 === 0 ? "create" : "update";
+            const spec = { current: topology };
+            const target = await freshTarget(`trial${trial}`, spec);
+            let record = "before the kill";
             try {
+                if (scenario === "update") {
+                    await target.stack.up();
+                    spec.current = changed;
+                }
                 // Mostly at a request (an object may be committed in Logto and unknown to the state); sometimes
                 // at a moment in time, which also hits the engine's start and the state writes between requests.
                 const byTime = random() < 0.2;
-                const k = 1 + Math.floor(random() * requestsOfWholeUp);
+                const k = 1 + Math.floor(random() * requestsOfWholeUp[scenario]);
                 const ms = 300 + Math.floor(random() * 4000);
                 const killed: KilledUp = byTime ? await upKilledAfterMs(target.stack, ms) : await upKilledAfterRequests(target.stack, target.trigger, k);
+                record = `${scenario} killed ${byTime ? `after ${ms} ms` : `after request ${k} of ${requestsOfWholeUp[scenario]}`}`;
                 const steps = killed.killed ? await recoverAfterKilledUp(target.stack) : ["(up finished before the kill)"];
-                console.log(`trial ${trial} seed ${seed}: killed ${byTime ? `after ${ms} ms` : `after request ${k} of ${requestsOfWholeUp}`}` +
+                console.log(`trial ${trial} seed ${seed}: ${scenario} killed ${byTime ? `after ${ms} ms` : `after request ${k} of ${requestsOfWholeUp[scenario]}`}` +
                     ` (${killed.killed ? `pids ${killed.pids.join(",")}` : "not killed"}); recovery: ${steps.join(" -> ")}`);
 
                 const inv = await inventory(target.logto);
-                expect(differences(topology, inv)).toEqual([]);
+                expect(differences(spec.current, inv)).toEqual([]);
                 expect(orphans(inv, idsInState(await target.stack.exportStack()))).toEqual([]);
                 const refresh = await target.stack.refresh();
                 expect(Object.keys(refresh.summary.resourceChanges ?? {})).toEqual(["same"]);
                 const preview = await target.stack.preview();
                 expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
+            } catch (error) {
+                // Keep what a user would have in hand: the message and the backend's files as the kill left them.
+                console.log(`trial ${trial} seed ${seed} failed (${record}): ${String(error).split("\n").filter((l) => /error:/.test(l)).join(" | ")}` +
+                    `\nstate files: ${stateFiles(target.sandbox)}`);
+                throw error;
             } finally {
                 await closeTarget(target);
             }

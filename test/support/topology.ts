@@ -66,6 +66,28 @@ export function generatedTopology(n: number, tag = "t"): Topology {
     return t;
 }
 
+/**
+ * The next version of a generated topology, for crashes in the middle of an update: the last app is removed,
+ * the first role trades a permission for another, the first resource gains a permission that the first role
+ * takes, the first app gets a second secret, and a new block (resource, permissions, role, app) is added.
+ */
+export function changedTopology(t: Topology, tag = "t"): Topology {
+    // Not structuredClone: under jest it returns arrays of Node's own realm, which @pulumi/pulumi (loaded in
+    // jest's realm) does not see as arrays (`instanceof Array`) and sends as maps {0: .., 1: ..}.
+    const next: Topology = JSON.parse(JSON.stringify(t)) as Topology;
+    next.apps.pop();
+    const r0 = next.resources[0];
+    r0.permissions.push("do:new-thing");
+    const role0 = next.roles[0];
+    role0.permissions = [...role0.permissions.slice(1), `${r0.indicator}|do:new-thing`];
+    next.apps[0].secrets = [...(next.apps[0].secrets ?? []), "deploy"];
+    const added = generatedTopology(14, `${tag}-added`);
+    next.resources.push(...added.resources);
+    next.roles.push(...added.roles);
+    next.apps.push(...added.apps);
+    return next;
+}
+
 /** Resources + permissions only (`n` objects in all), for the wall-time benchmark against the engine floor. */
 export function permissionsTopology(n: number, tag = "bench"): Topology {
     const resources = Math.max(1, Math.round(n / 50));
