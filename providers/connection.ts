@@ -95,7 +95,7 @@ export class ProviderConnection {
         if (this.connection !== undefined) return this.connection;
         if (this.error !== undefined) throw this.error;
         this.settings ??= connectionFromConfig(() => undefined);
-        this.connection = connect(this.settings);
+        this.connection = hinting(connect(this.settings));
         return this.connection;
     }
 
@@ -103,4 +103,62 @@ export class ProviderConnection {
     adopt(input: unknown): boolean {
         return typeof input === "boolean" ? input : this.adoptExisting;
     }
+}
+
+/** `logto:appId (env LOGTO_APP_ID)`: how a user names a connection setting. */
+function setting(field: Field): string {
+    return `${connectionConfigKeys[field]} (env ${connectionEnvVars[field]})`;
+}
+
+/**
+ * The stack settings to check for a failure of the bootstrap connection itself: the client speaks of App IDs and
+ * indicators, a Pulumi user edits `logto:*` config. Recognised by the errors' data, not their classes (a program
+ * and its provider host may load different copies of the client).
+ */
+export function settingHint(error: unknown): string | undefined {
+    if (typeof error !== "object" || error === null) return undefined;
+    const { name, oidcError, path } = error as { name?: unknown; oidcError?: unknown; path?: unknown };
+    if (name === "LogtoTokenError") {
+        switch (oidcError) {
+            case "invalid_client":
+                return `check the stack settings ${setting("appId")} and ${setting("appSecret")}`;
+            case "insufficient_scope":
+                return `the bootstrap app named by ${setting("appId")} must hold the Management API's "all" permission`;
+            case "invalid_target":
+                return `check ${setting("managementIndicator")} and ${setting("tenantId")}`;
+            default:
+                return `check ${setting("endpoint")}, ${setting("appId")} and ${setting("appSecret")}`;
+        }
+    }
+    if (name === "LogtoNetworkError") {
+        const where = typeof path === "string" && path.includes("/oidc/") ? "no answer from the token endpoint: " : "";
+        return `${where}check ${setting("endpoint")} and that Logto is reachable from here`;
+    }
+    return undefined;
+}
+
+/** Appends the settings to check to a connection failure's message; other errors pass unchanged. */
+export function withSettingHint(error: unknown): unknown {
+    const hint = settingHint(error);
+    if (hint !== undefined && error instanceof Error && !error.message.includes(hint)) {
+        error.message = `${error.message} (${hint})`;
+    }
+    return error;
+}
+
+/**
+ * The client with every failed call's error passed through `withSettingHint`, so whichever resource first meets a
+ * bad connection says which setting to fix.
+ */
+function hinting(client: LogtoApi): LogtoApi {
+    return new Proxy(client, {
+        get(target, property, receiver) {
+            const value: unknown = Reflect.get(target, property, receiver);
+            if (typeof value !== "function") return value;
+            return (...args: unknown[]) => {
+                const result: unknown = value.apply(target, args);
+                return result instanceof Promise ? result.catch((error: unknown) => { throw withSettingHint(error); }) : result;
+            };
+        },
+    });
 }
