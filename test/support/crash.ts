@@ -1,5 +1,7 @@
 import { ConcurrentUpdateError, type Stack } from "@pulumi/pulumi/automation";
 import { descendants, pulumiCliProcesses } from "./processes";
+import { copyFileSync, existsSync } from "node:fs";
+import * as path from "node:path";
 
 /**
  * Crash trials: `pulumi up` killed with SIGKILL at a chosen moment, then the recovery of docs/recovery.md.
@@ -115,13 +117,23 @@ export async function upKilledAfterMs(stack: Stack, ms: number): Promise<KilledU
 export async function recoverAfterKilledUp(stack: Stack): Promise<string[]> {
     const steps: string[] = [];
     const refresh = () => stack.refresh({ clearPendingCreates: true });
-    try {
-        await refresh();
-    } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError)) throw error;
-        steps.push("cancel");
-        await stack.cancel();
-        await refresh();
+    // docs/recovery.md: a left-over lock is cancelled; a checkpoint the kill cut short is restored from the
+    // backend's previous one. Each at most once, in whichever order the errors come.
+    for (let attempt = 0; ; attempt++) {
+        try {
+            await refresh();
+            break;
+        } catch (error) {
+            if (attempt < 2 && error instanceof ConcurrentUpdateError && !steps.includes("cancel")) {
+                steps.push("cancel");
+                await stack.cancel();
+            } else if (attempt < 2 && /failed to load checkpoint/.test(String(error)) && !steps.includes("restore checkpoint")
+                && await restorePreviousCheckpoint(stack)) {
+                steps.push("restore checkpoint");
+            } else {
+                throw error;
+            }
+        }
     }
     steps.push("refresh --clear-pending-creates");
     await stack.setConfig("logto:adoptExisting", { value: "true" });
@@ -130,4 +142,18 @@ export async function recoverAfterKilledUp(stack: Stack): Promise<string[]> {
     await stack.removeConfig("logto:adoptExisting");
     steps.push("config rm logto:adoptExisting");
     return steps;
+}
+
+/**
+ * The file backend's documented fix for a checkpoint the kill cut short: copy `<stack>.json.bak` (the previous
+ * checkpoint, which the backend keeps beside it) over `<stack>.json`. False where there is none to restore.
+ */
+async function restorePreviousCheckpoint(stack: Stack): Promise<boolean> {
+    const backend = stack.workspace.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
+    if (backend === undefined || !backend.startsWith("file://")) return false;
+    const project = (await stack.workspace.projectSettings()).name;
+    const file = path.join(new URL(backend).pathname, ".pulumi", "stacks", project, `${stack.name.split("/").pop()}.json`);
+    if (!existsSync(`${file}.bak`)) return false;
+    copyFileSync(`${file}.bak`, file);
+    return true;
 }
