@@ -65,6 +65,10 @@ if [ -z "$have_pulumi" ]; then
   say "built $("$have_pulumi" version)"
 fi
 export PULUMI_CLI="$have_pulumi"
+# Beside the CLI that setup built, the launcher counts as a bundled plugin (no "using ... from $PATH" warning).
+if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ] && [ ! -e "$TOOLS/bin/pulumi-resource-pulumi-nodejs" ]; then
+  ln -s ../../bin/pulumi-resource-pulumi-nodejs "$TOOLS/bin/pulumi-resource-pulumi-nodejs"
+fi
 
 # --- Pulumi environment: local file backend, passphrase secrets, no Pulumi Cloud -----------------------------
 export PULUMI_SKIP_UPDATE_CHECK=true
