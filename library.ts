@@ -1,6 +1,6 @@
 // The library entry point: what platform repos import.
 export {};
-// Pulumi resources and lookups (issue 5). Each module also exports its `provider`, which stays internal.
+// Pulumi resources and lookups. Each module also exports its `provider`, which stays internal.
 export { ApiResource, type ApiResourceArgs } from "./providers/apiResource";
 export { ApiScope, type ApiScopeArgs } from "./providers/apiScope";
 export { M2MRole, type M2MRoleArgs } from "./providers/m2mRole";
@@ -8,7 +8,7 @@ export { M2MApplication, type M2MApplicationArgs, applicationMarker, defaultSecr
 export { ApplicationSecret, type ApplicationSecretArgs } from "./providers/applicationSecret";
 export * from "./providers/lookups";
 export { connectionConfigKeys, adoptExistingKey, connectionFromConfig } from "./providers/connection";
-// The M2M topology from a spec (issue 6).
+// The M2M topology from a spec.
 export { LogtoM2M, type LogtoM2MArgs, type AppAccess, type ResourceInfo, type M2MStackOutputs } from "./component/logtoM2M";
 export { ExistingRole, ManagementApiReference, existingRoleProvider, managementApiProvider, type Grants } from "./component/references";
 export { verifyGrants, verifyStackOutputs, requestClientCredentialsToken, GrantMismatchError, TokenRequestError, type GrantCheck, type VerifiableApp } from "./component/verify";
