@@ -1,5 +1,4 @@
 // The library entry point: what platform repos import.
-export {};
 // Pulumi resources and lookups. Each module also exports its `provider`, which stays internal.
 export { ApiResource, type ApiResourceArgs } from "./providers/apiResource";
 export { ApiScope, type ApiScopeArgs } from "./providers/apiScope";
