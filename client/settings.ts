@@ -51,10 +51,16 @@ function parseUrl(value: string): URL | undefined {
     }
 }
 
-/** True when the token endpoint would accept `value` as a `resource`: an absolute URI without a fragment. */
+/**
+ * True when the token endpoint would accept `value` as a `resource`: an absolute URI, no fragment, no
+ * whitespace. Logto's Management API stores anything, but a resource with another indicator can never get a
+ * token (invalid_target), and indicators compare as exact strings.
+ */
 export function isUsableIndicator(value: string): boolean {
+    if (/\s/.test(value) || value.includes("#")) return false;
     const url = parseUrl(value);
-    return url !== undefined && !value.includes("#");
+    // new URL accepts "a:" as a whole URI; require something after the scheme.
+    return url !== undefined && value.length > url.protocol.length;
 }
 
 // Messages are written by hand: a zod default message could one day echo the received value, and for

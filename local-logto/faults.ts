@@ -7,7 +7,7 @@ export interface FaultDecision {
 }
 
 /** mulberry32: small, fast, and seeded, so `rate` faults replay identically. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
     let a = seed >>> 0;
     return () => {
         a = (a + 0x6d2b79f5) >>> 0;

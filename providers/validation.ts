@@ -1,4 +1,5 @@
 import { z } from "zod";
+export { isUsableIndicator } from "../client/settings";
 
 /**
  * Building blocks of the resources' input schemas. Every message is written by hand and says the rule, never
@@ -25,17 +26,3 @@ export const logtoIdList = (what: string) => z.array(logtoId(what), { error: `${
 
 export const adoptFlag = z.boolean({ error: "adopt must be true or false" }).optional();
 
-/**
- * True when the token endpoint would accept `value` as a `resource`: an absolute URI, no fragment, no
- * whitespace. Logto's Management API stores anything, but a resource with another indicator can never get a
- * token (invalid_target), and indicators compare as exact strings.
- */
-export function isUsableIndicator(value: string): boolean {
-    if (/\s/.test(value) || value.includes("#")) return false;
-    try {
-        const url = new URL(value);
-        return url.protocol.length > 1 && value.length > url.protocol.length;
-    } catch {
-        return false;
-    }
-}

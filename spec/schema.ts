@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isUsableIndicator } from "../client/settings";
 
 /**
  * The spec's shape: what a platform team writes (in stack config or a YAML file) to declare its M2M topology.
@@ -35,17 +36,6 @@ const permissionSchema = z.preprocess(
 const indicator = text("an indicator").refine(isUsableIndicator, {
     message: "an indicator must be an absolute URI without a fragment (#) or whitespace, e.g. https://shopping.api",
 });
-
-export function isUsableIndicator(value: string): boolean {
-    if (/\s/.test(value) || value.includes("#")) return false;
-    try {
-        const url = new URL(value);
-        // new URL accepts "a:b"-like strings as a scheme; require something after the scheme.
-        return url.protocol.length > 1 && value.length > url.protocol.length;
-    } catch {
-        return false;
-    }
-}
 
 export const resourceSchema = z.strictObject({
     name: text("a resource name"),

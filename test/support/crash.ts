@@ -9,17 +9,7 @@ import * as path from "node:path";
  * dangerous instants (an object committed in Logto, its id not yet in the state) and can be replayed by seed.
  */
 
-/** mulberry32: seeded, so a failing trial is replayed from the seed it printed. */
-export function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+export { seededRandom } from "../../local-logto/faults";
 
 /**
  * SIGKILLs the `pulumi` CLI started under this process and everything under it (the provider host): what a CI
