@@ -59,6 +59,27 @@ interface M2MApplicationOutputs {
 
 const connection = new ProviderConnection();
 
+/**
+ * Apps by marker, listed once per process and client. The marker lookup exists for apps an interrupted earlier
+ * run made, and those exist before this process starts, so one listing serves every create of the run instead
+ * of one listing per create. A hit is read again by id: the app may have been deleted since (a replacement
+ * deletes the old app, which carries the same marker, before creating the new one).
+ */
+const appsByMarker = new WeakMap<LogtoApi, Promise<Map<string, string>>>();
+
+async function findAppByMarker(api: LogtoApi, marker: string) {
+    let snapshot = appsByMarker.get(api);
+    if (snapshot === undefined) {
+        snapshot = api.listApplications().then((apps) =>
+            new Map(apps.flatMap((app) => (app.marker !== undefined ? [[app.marker, app.id] as const] : []))));
+        // A failed listing is not cached: the next create lists again.
+        snapshot.catch(() => appsByMarker.delete(api));
+        appsByMarker.set(api, snapshot);
+    }
+    const id = (await snapshot).get(marker);
+    return id === undefined ? undefined : api.getApplication(id);
+}
+
 function outputsOf(id: string, args: M2MApplicationArgsParsed, roleIds: string[], appSecret: string, marker: string): M2MApplicationOutputs {
     return {
         appId: id,
@@ -163,7 +184,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         const api = connection.get();
         const customData = args.customData ?? {};
         // The marker finds the app an interrupted earlier run made, so a retry never makes a second one.
-        let app = await api.findApplicationByMarker(args.marker);
+        let app = await findAppByMarker(api, args.marker);
         if (app === undefined && connection.adopt(args.adopt) && args.adoptAppId !== undefined) {
             app = await api.getApplication(args.adoptAppId);
             if (app === undefined) throw new Error(`cannot adopt app ${args.adoptAppId} (adoptAppId): it does not exist in Logto`);
