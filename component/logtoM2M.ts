@@ -121,6 +121,9 @@ export class LogtoM2M extends pulumi.ComponentResource {
             this.existingRoles[ref.name] = role;
             references.push(role);
         }
+        // The roots of the creation order wait for the references, so a missing role fails before anything is
+        // created; permissions and secrets wait through their resource and app inputs, and an explicit
+        // dependency there would only store the same URNs again in every entry of the state.
         const managed: pulumi.CustomResourceOptions = { parent: this, dependsOn: references };
 
         this.apiResources = {};
@@ -142,7 +145,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
                     name: p.name,
                     ...(p.description !== undefined ? { description: p.description } : {}),
                     ...adopt,
-                }, managed);
+                }, child);
                 this.permissions[r.indicator]![p.name] = scope;
                 scopeIds.set(`${r.indicator}#${p.name}`, scope.id);
             }
@@ -187,7 +190,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
                     name: s.name,
                     ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
                     ...adopt,
-                }, managed);
+                }, child);
                 this.applicationSecrets[app.name]![s.name] = secret;
                 secrets[s.name] = secret.value;
             }
