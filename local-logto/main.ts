@@ -61,18 +61,8 @@ async function main(): Promise<void> {
         log: quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
     });
 
-    process.stdout.write(`Local Logto listening on ${logto.endpoint}\n`);
-    process.stdout.write(`Management API indicator: ${logto.managementIndicator}\n`);
-    if (seededNow) {
-        // Printed once, on the first start of a data dir, like the console shows a new app's secret once.
-        process.stdout.write(`Bootstrap M2M app (holds "Logto Management API access"):\n`);
-        process.stdout.write(`  App ID:     ${logto.bootstrap.appId}\n`);
-        process.stdout.write(`  App secret: ${logto.bootstrap.appSecret}\n`);
-    } else {
-        process.stdout.write(`Bootstrap M2M app: ${logto.bootstrap.appId} (secret in ${bootstrapFile})\n`);
-    }
-    process.stdout.write(`Data: ${dataDir} (credentials: ${bootstrapFile})\n`);
-
+    // Handlers first: whoever reads the banner below may signal at once, and an unhandled SIGTERM would kill
+    // the process without closing the store.
     let stopping = false;
     const stop = (signal: string) => {
         if (stopping) return;
@@ -88,6 +78,18 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", () => stop("SIGINT"));
     process.on("SIGTERM", () => stop("SIGTERM"));
+
+    process.stdout.write(`Local Logto listening on ${logto.endpoint}\n`);
+    process.stdout.write(`Management API indicator: ${logto.managementIndicator}\n`);
+    if (seededNow) {
+        // Printed once, on the first start of a data dir, like the console shows a new app's secret once.
+        process.stdout.write(`Bootstrap M2M app (holds "Logto Management API access"):\n`);
+        process.stdout.write(`  App ID:     ${logto.bootstrap.appId}\n`);
+        process.stdout.write(`  App secret: ${logto.bootstrap.appSecret}\n`);
+    } else {
+        process.stdout.write(`Bootstrap M2M app: ${logto.bootstrap.appId} (secret in ${bootstrapFile})\n`);
+    }
+    process.stdout.write(`Data: ${dataDir} (credentials: ${bootstrapFile})\n`);
 }
 
 main().catch((error: unknown) => fail((error as Error).stack ?? String(error)));
