@@ -1,5 +1,6 @@
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { engineSandbox, inlineStack, storedState, type EngineSandbox } from "../support/engine";
+import { useProviderFixture } from "../support/logtoEngine";
 import { startLogtoTarget, usingRemoteLogto, type LogtoTarget } from "../support/logtoTarget";
 import { logtoM2MProgram } from "../../program";
 import { consumerProgram } from "../../examples/consumer/program";
@@ -191,28 +192,17 @@ describe("the M2M program applying examples/spec.yaml", () => {
 });
 
 describe("a spec with errors", () => {
-    let target: LogtoTarget;
-    let sandbox: EngineSandbox;
-
-    beforeAll(async () => {
-        target = await startLogtoTarget();
-        sandbox = engineSandbox();
-    });
-    afterAll(async () => {
-        sandbox?.cleanup();
-        await target?.close();
-    });
+    const fixture = useProviderFixture();
 
     async function failedUp(stackName: string, spec: unknown): Promise<{ message: string; stack: Stack }> {
-        const stack = await inlineStack(sandbox, "logto-m2m-bad-spec", stackName, reportingErrors(() => logtoM2MProgram()),
-            target.stackConfig({ "logto-m2m:spec": { value: JSON.stringify(spec) } }));
-        target.resetCounts();
+        const stack = await fixture.stack("logto-m2m-bad-spec", stackName, reportingErrors(() => logtoM2MProgram()), { "logto-m2m:spec": { value: JSON.stringify(spec) } });
+        fixture.target().resetCounts();
         const message = String(await stack.up().then(() => "up succeeded", (e: unknown) => e));
         return { message, stack };
     }
 
     test("is refused with every path named, before anything is created", async () => {
-        const tag = target.runId;
+        const tag = fixture.target().runId;
         const { message, stack } = await failedUp("invalid", {
             resources: [{ name: "Shop", indicator: `https://shop-${tag}.api`, permissions: ["read:p"] }],
             roles: [{ name: `r-${tag}`, permissions: [{ resource: `https://nope-${tag}.api`, permissions: ["read:p"] }] }],
@@ -220,22 +210,22 @@ describe("a spec with errors", () => {
         });
         expect(message).toContain("roles[0].permissions[0].resource: unknown resource");
         expect(message).toContain("apps[1].name: duplicate app name");
-        const counts = target.counts();
+        const counts = fixture.target().counts();
         if (counts) expect(counts.api).toBe(0);
         // Only the stack itself, which Pulumi registers before running any program.
         expect(((await stack.exportStack()).deployment.resources ?? []).map((r: { type: string }) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 
     test("naming a role that exists neither in the spec nor in Logto fails the up before any write", async () => {
-        const tag = target.runId;
+        const tag = fixture.target().runId;
         const { message, stack } = await failedUp("unknown-role", {
             resources: [{ name: "Shop", indicator: `https://shop-${tag}.api`, permissions: ["read:p"] }],
             apps: [{ name: `a-${tag}`, roles: [`no-such-role-${tag}`] }],
         });
         expect(message).toMatch(new RegExp(`unknown role "no-such-role-${tag}" \\(apps\\[0\\]\\.roles\\[0\\]\\)`));
-        const counts = target.counts();
+        const counts = fixture.target().counts();
         if (counts) expect(writes(counts.byRoute)).toEqual({});
-        expect(await target.client.findResourceByIndicator(`https://shop-${tag}.api`)).toBeUndefined();
+        expect(await fixture.target().client.findResourceByIndicator(`https://shop-${tag}.api`)).toBeUndefined();
         await stack.destroy();
     });
 });
