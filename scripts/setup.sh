@@ -82,6 +82,8 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
 fi
 
 # --- Build -----------------------------------------------------------------------------------------------------
+# A clean build: tsc writes no incremental state, so clearing dist/ costs nothing and drops the output of
+# deleted sources (a stale compiled test would still run).
 if [ "${LOGTO_M2M_SKIP_BUILD:-}" != 1 ]; then
-  (cd "$ROOT" && tsc -p tsconfig.json)
+  (cd "$ROOT" && rm -rf dist && tsc -p tsconfig.json)
 fi
