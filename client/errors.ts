@@ -125,6 +125,24 @@ export class LogtoResponseShapeError extends Error {
     }
 }
 
+/**
+ * A name or id that cannot be a segment of a request path ("", ".", "..", only dots, or such a value
+ * percent-encoded): a URL parser would resolve it and the request would address another object, e.g. the app
+ * instead of its secret named "..". Thrown before anything is sent.
+ */
+export class UnaddressableNameError extends Error {
+    /** The refused name or id (names and ids are never secrets). */
+    readonly segment: string;
+
+    constructor(segment: string, path?: string) {
+        super(`${JSON.stringify(segment)} cannot be used as a name or id in a request path${path !== undefined ? ` (${path})` : ""}: ` +
+            "a URL parser resolves \".\" and \"..\" (and %2e) into another path, so the request would address another " +
+            "object; nothing was sent -- rename or remove the object in the Logto Console");
+        this.name = "UnaddressableNameError";
+        this.segment = segment;
+    }
+}
+
 /** No HTTP answer could be obtained (connection refused, reset, timeout), after all allowed attempts. */
 export class LogtoNetworkError extends Error {
     readonly method: string;

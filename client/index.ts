@@ -7,3 +7,4 @@ export * from "./http";
 export * from "./tokenSource";
 export * from "./schemas";
 export * from "./managementClient";
+export * from "./pathSegment";

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { mayRetry, retryDelayMs, retryPolicy, type RetryPolicy } from "./backoff";
 import { RequestBudget, type BudgetSpec } from "./budget";
-import { LogtoApiError, LogtoResponseShapeError, OutcomeUnknownError } from "./errors";
+import { LogtoApiError, LogtoResponseShapeError, OutcomeUnknownError, UnaddressableNameError } from "./errors";
+import { pathSegment } from "./pathSegment";
 import { apiErrorFromResponse, HttpTransport, UncertainOutcome, type HttpMethod, type HttpResponse } from "./http";
 import {
     applicationListSchema, applicationSchema, applicationSecretListSchema, applicationSecretSchema, parseResponse,
@@ -444,7 +445,12 @@ export class ManagementClient {
             }
         }
         const search = params.toString();
-        return `${this.connection.endpoint}${path}${search === "" ? "" : `?${search}`}`;
+        const url = `${this.connection.endpoint}${path}${search === "" ? "" : `?${search}`}`;
+        // Whatever a URL parser would still normalise must not send the request elsewhere than `path` says.
+        if (!new URL(url).pathname.endsWith(path)) {
+            throw new UnaddressableNameError(path, path);
+        }
+        return url;
     }
 
     /**
@@ -618,8 +624,9 @@ function describe(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
 }
 
+/** A name or id as one path segment; refuses (nothing sent) one that a URL parser would resolve, such as "..". */
 function seg(value: string): string {
-    return encodeURIComponent(value);
+    return pathSegment(value);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -6,7 +6,8 @@ import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
-import { adoptFlag, logtoId, requiredText } from "./validation";
+import { isAddressableSegment } from "../client/pathSegment";
+import { adoptFlag, logtoId, pathName } from "./validation";
 
 /**
  * A named secret of an M2M app, beside its "Default secret".
@@ -47,7 +48,8 @@ function epochMillis(value: unknown): number | undefined {
 
 export const applicationSecretArgsSchema = z.object({
     applicationId: logtoId("applicationId"),
-    name: requiredText("name", maxNameLength),
+    // Logto addresses a secret by its name: `..` would address the app (an adopted secret keeps its bare name).
+    name: pathName("name", maxNameLength),
     expiresAt: z.union([z.number(), z.string()], { error: "expiresAt must be epoch milliseconds or an ISO date such as 2030-01-01" })
         .refine((v) => epochMillis(v) !== undefined, { error: "expiresAt must be whole epoch milliseconds or an ISO date such as 2030-01-01 (or 2030-01-01T00:00:00Z)" })
         .transform((v) => epochMillis(v) as number)
@@ -138,6 +140,19 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(_id, props) {
+        const secretName = String(props.secretName);
+        if (!isAddressableSegment(secretName)) {
+            // Only state from before names were checked holds such a name: no request path can name it (`..`
+            // would address the app itself), so it is left in Logto, and the destroy says so while it exists.
+            const secrets = await orUndefinedIfGone(connection.get().listApplicationSecrets(String(props.applicationId)));
+            if (secrets?.some((s) => s.name === secretName)) {
+                throw new Error(`the secret ${JSON.stringify(secretName)} of app ${String(props.applicationId)} cannot be deleted: a ` +
+                    "request path naming it would address another object, so nothing was sent and it stays in Logto; take it out " +
+                    "of the stack with `pulumi state delete`, and delete it in Logto with a request whose path is sent as written " +
+                    "(dots percent-encoded, e.g. curl --path-as-is .../secrets/%2E%2E)");
+            }
+            return;
+        }
         try {
             // Also a 404 when the app itself was deleted, secrets and all.
             await connection.get().deleteApplicationSecret(String(props.applicationId), String(props.secretName));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isAddressableSegment, unaddressableReason } from "../client/pathSegment";
 import { isUsableIndicator } from "../client/settings";
 
 /**
@@ -68,7 +69,8 @@ const expiresAt = z.union([
 export const secretSchema = z.preprocess(
     (v) => (typeof v === "string" ? { name: v } : v),
     z.strictObject({
-        name: text("a secret name", 256),
+        // Logto addresses a secret by its name in the request path.
+        name: text("a secret name", 256).refine(isAddressableSegment, `a secret name ${unaddressableReason}`),
         expiresAt: expiresAt.optional(),
     }),
 );
