@@ -5,6 +5,7 @@ export { ApiScope, type ApiScopeArgs } from "./providers/apiScope";
 export { M2MRole, type M2MRoleArgs } from "./providers/m2mRole";
 export { M2MApplication, type M2MApplicationArgs, applicationMarker, defaultSecretName } from "./providers/m2mApplication";
 export { ApplicationSecret, type ApplicationSecretArgs } from "./providers/applicationSecret";
+export { StackIdentity, stackIdentity } from "./providers/stackIdentity";
 export * from "./providers/lookups";
 export { connectionConfigKeys, adoptExistingKey, connectionFromConfig } from "./providers/connection";
 // The M2M topology from a spec.

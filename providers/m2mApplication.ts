@@ -3,6 +3,7 @@ import { z } from "zod";
 import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
+import { stackIdentity } from "./stackIdentity";
 import { applicationMarkerKey, isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { deepEqual, diffProperties, idSetEqual, optionalTextEqual } from "./propertyDiff";
 import { orderLike, setDelta } from "./setDelta";
@@ -260,13 +261,18 @@ export class M2MApplication extends LogtoDynamicResource {
             description: undefined,
             customData: undefined,
             ...args,
-            // Where the app comes from, kept in its customData: a create after an interrupted run finds it.
-            marker: applicationMarker(pulumi.getProject(), pulumi.getStack(), name),
+            // Where the app comes from, kept in its customData: a create after an interrupted run finds it. The
+            // stack's identity makes it this stack's alone (project and stack names are not unique).
+            marker: stackIdentity().nonce.apply((nonce) => applicationMarker(pulumi.getProject(), pulumi.getStack(), name, nonce)),
         }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "appSecret"] });
     }
 }
 
-/** `pulumi:<project>/<stack>/<resource name>`: one per app resource of a stack. */
-export function applicationMarker(project: string, stack: string, name: string): string {
-    return `pulumi:${project}/${stack}/${name}`;
+/**
+ * `pulumi:<project>/<stack>/<resource name>#<stack identity>`: one per app resource of one stack's life. Apps
+ * made before the identity existed carry `pulumi:<project>/<stack>/<resource name>`; their state keeps it, and no
+ * create looks for that form again (any stack of the same names could have made it).
+ */
+export function applicationMarker(project: string, stack: string, name: string, stackNonce: string): string {
+    return `pulumi:${project}/${stack}/${name}#${stackNonce}`;
 }

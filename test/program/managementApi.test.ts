@@ -16,8 +16,8 @@ describe("an app for the Management API through a role the spec declares", () =>
         };
         const stack = await fixture.stack("logto-m2m-management", "dev", () => logtoM2MProgram({ spec }));
         const result = await stack.up();
-        // Stack, component, the Management API reference, the role, the app.
-        expect(result.summary.resourceChanges).toEqual({ create: 5 });
+        // Stack, component, the Management API reference, the role, the app, the stack's identity.
+        expect(result.summary.resourceChanges).toEqual({ create: 6 });
 
         const outputs = await stack.outputs();
         const app = (outputs.apps!.value as Record<string, VerifiableApp>)[`provisioner-${tag}`]!;
@@ -32,7 +32,7 @@ describe("an app for the Management API through a role the spec declares", () =>
 
         // Destroy forgets the reference and leaves the Management API (which Logto refuses to delete anyway).
         const destroyed = await stack.destroy();
-        expect(destroyed.summary.resourceChanges).toEqual({ delete: 5 });
+        expect(destroyed.summary.resourceChanges).toEqual({ delete: 6 });
         expect(await fixture.target().client.findRoleByName(`tenant-admin-${tag}`)).toBeUndefined();
         expect((await fixture.target().client.getManagementApiResource()).scopes.map((s) => s.name)).toEqual(["all"]);
     });

@@ -45,15 +45,16 @@ describe("the M2M program applying examples/spec.yaml", () => {
         await stack.setConfig("logto-m2m:spec", { value: JSON.stringify(spec) });
         target.resetCounts();
         const preview = await stack.preview();
-        expect(preview.changeSummary).toEqual({ create: 12 });
+        expect(preview.changeSummary).toEqual({ create: 13 });
         const counts = target.counts();
         if (counts) expect(counts.api).toBe(0);
     });
 
     test("the example spec applies: every app gets its id, its secret as a Pulumi secret, and its permissions", async () => {
         const result = await upWith(spec);
-        // Stack, component, the preconfigured role's reference, 1 resource, 2 permissions, 2 roles, 3 apps, 1 secret.
-        expect(result.summary.resourceChanges).toEqual({ create: 12 });
+        // Stack, component, the preconfigured role's reference, 1 resource, 2 permissions, 2 roles, 3 apps, 1 secret,
+        // the stack's identity.
+        expect(result.summary.resourceChanges).toEqual({ create: 13 });
         const outputs = await stack.outputs();
         const byName = apps(outputs);
         expect(byName[names.storefront]).toMatchObject({ tokenEndpoint: `${target.connection.endpoint}/oidc/token`, resources: { [names.shopping]: ["read:products"] } });
@@ -73,9 +74,9 @@ describe("the M2M program applying examples/spec.yaml", () => {
     test("a second preview and up change nothing and make zero Management API calls", async () => {
         target.resetCounts();
         const preview = await stack.preview();
-        expect(preview.changeSummary).toEqual({ same: 12 });
+        expect(preview.changeSummary).toEqual({ same: 13 });
         const result = await upWith(spec);
-        expect(result.summary.resourceChanges).toEqual({ same: 12 });
+        expect(result.summary.resourceChanges).toEqual({ same: 13 });
         const counts = target.counts();
         if (counts) expect(counts).toEqual({ token: 0, api: 0, byRoute: {} });
     });
@@ -149,7 +150,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         next.roles.find((r) => r.name === names.reader)!.permissions[0]!.permissions.push("write:products");
         target.resetCounts();
         const result = await upWith(next);
-        expect(result.summary.resourceChanges).toEqual({ update: 1, same: 11 });
+        expect(result.summary.resourceChanges).toEqual({ update: 1, same: 12 });
         const counts = target.counts();
         if (counts) expect(counts.byRoute).toEqual({ "POST /api/roles/:id/scopes": 1 });
         expect(apps(await stack.outputs())[names.storefront]!.resources).toEqual({ [names.shopping]: ["read:products", "write:products"] });
@@ -177,7 +178,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         next.apps = next.apps.filter((a) => a.name !== names.sync);
         target.resetCounts();
         const result = await upWith(next);
-        expect(result.summary.resourceChanges).toEqual({ delete: 2, same: 10 });
+        expect(result.summary.resourceChanges).toEqual({ delete: 2, same: 11 });
         const counts = target.counts();
         if (counts) {
             expect(Object.keys(writes(counts.byRoute)).sort()).toEqual(["DELETE /api/applications/:id", "DELETE /api/applications/:id/secrets/:name"].filter((r) => r in counts.byRoute).sort());

@@ -4,6 +4,7 @@ import { ApiScope } from "../../providers/apiScope";
 import { ApplicationSecret } from "../../providers/applicationSecret";
 import { applicationMarker, M2MApplication } from "../../providers/m2mApplication";
 import { M2MRole } from "../../providers/m2mRole";
+import { stackIdentity } from "../../providers/stackIdentity";
 import { cliStackExport } from "../support/engine";
 import { useProviderFixture } from "./support";
 
@@ -30,7 +31,8 @@ describe("adopting existing objects", () => {
         });
         fixture.target().resetCounts();
         const result = await stack.up();
-        expect(result.summary.resourceChanges).toEqual({ create: 6 });
+        // Five objects and the stack's identity (made once per stack, see StackIdentity), with the stack itself.
+        expect(result.summary.resourceChanges).toEqual({ create: 7 });
         expect(result.outputs.resourceId!.value).toBe(resource.id);
         expect(result.outputs.scopeId!.value).toBe(scope.id);
         expect(result.outputs.roleId!.value).toBe(role.id);
@@ -73,12 +75,17 @@ describe("adopting existing objects", () => {
 
     test("an app made by an interrupted earlier run is found by its marker, not made twice", async () => {
         const { client, runId } = fixture.target();
-        // What a killed `up` leaves: the app exists in Logto with this resource's marker, but not in the state.
-        const orphan = await client.createApplication({ name: `${runId} half made` }, { marker: applicationMarker("logto-adopt", "interrupted", "app") });
+        // What a killed `up` leaves: the stack's identity in the state (it is created before any app), the app in
+        // Logto with this resource's marker, but not in the state.
+        let declareApp = false;
         const stack = await fixture.stack("logto-adopt", "interrupted", async () => {
+            if (!declareApp) return { nonce: stackIdentity().nonce };
             const app = new M2MApplication("app", { name: `${runId} half made`, roleIds: [] });
             return { appId: app.appId };
         });
+        const nonce = String((await stack.up()).outputs.nonce!.value);
+        const orphan = await client.createApplication({ name: `${runId} half made` }, { marker: applicationMarker("logto-adopt", "interrupted", "app", nonce) });
+        declareApp = true;
         fixture.target().resetCounts();
         const result = await stack.up();
         expect(result.outputs.appId!.value).toBe(orphan.id);

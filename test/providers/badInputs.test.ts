@@ -72,7 +72,8 @@ describe("bad inputs", () => {
             expect(counts).toEqual({ token: 0, api: 0, byRoute: {} });
         } else {
             const exported = JSON.parse(await cliStackExport(fixture.sandbox(), "dev"));
-            expect((exported.deployment.resources ?? []).filter((r: { type: string }) => r.type.includes("logto:"))).toEqual([]);
+            // The stack's identity (state only, no Logto object) may exist: an app's marker waits for it.
+            expect((exported.deployment.resources ?? []).filter((r: { type: string }) => r.type.includes("logto:") && !r.type.endsWith("logto:StackIdentity"))).toEqual([]);
         }
     });
 
@@ -86,7 +87,7 @@ describe("bad inputs", () => {
         };
         fixture.target().resetCounts();
         const preview = await stack.preview();
-        expect(preview.changeSummary).toMatchObject({ create: 5 });
+        expect(preview.changeSummary).toMatchObject({ create: 5 }); // the stack's identity exists already: an earlier up made it
         const counts = fixture.target().counts();
         if (counts !== undefined) expect(counts).toEqual({ token: 0, api: 0, byRoute: {} });
     });

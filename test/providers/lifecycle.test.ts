@@ -92,7 +92,7 @@ describe("an M2M topology through the Pulumi engine", () => {
 
     test("up creates every object, and the app's secret gets exactly the role's permissions", async () => {
         const result = await stack.up();
-        expect(result.summary.resourceChanges).toEqual({ create: 8 });
+        expect(result.summary.resourceChanges).toEqual({ create: 9 });
         expect(result.outputs.appSecret!.secret).toBe(true);
         expect(result.outputs.secretValue!.secret).toBe(true);
         expect(await grantedScopes(t.indicator, ["read:products", "write:products", "admin:products"])).toEqual(["read:products", "write:products"]);
@@ -106,7 +106,7 @@ describe("an M2M topology through the Pulumi engine", () => {
     test("a second up changes nothing and makes no Management API call and no token request", async () => {
         fixture.target().resetCounts();
         const result = await stack.up();
-        expect(result.summary.resourceChanges).toEqual({ same: 8 });
+        expect(result.summary.resourceChanges).toEqual({ same: 9 });
         const counts = fixture.target().counts();
         if (counts !== undefined) expect(counts).toEqual({ token: 0, api: 0, byRoute: {} });
     });
@@ -122,7 +122,7 @@ describe("an M2M topology through the Pulumi engine", () => {
         fixture.target().resetCounts();
         const log = new StepLog();
         const result = await stack.up({ onEvent: log.onEvent });
-        expect(result.summary.resourceChanges).toEqual({ update: 4, same: 4 });
+        expect(result.summary.resourceChanges).toEqual({ update: 4, same: 5 });
         expect(log.steps.filter((s) => s.startsWith("update")).sort()).toEqual(["update api", "update app", "update role", "update scope-write"]);
         const counts = fixture.target().counts();
         if (counts !== undefined) {
@@ -146,7 +146,7 @@ describe("an M2M topology through the Pulumi engine", () => {
         t.indicator = `https://${runId}.shop.example/api/v2`;
         const log = new StepLog();
         const result = await stack.up({ onEvent: log.onEvent });
-        expect(result.summary.resourceChanges).toMatchObject({ replace: 4, update: 1, same: 3 });
+        expect(result.summary.resourceChanges).toMatchObject({ replace: 4, update: 1, same: 4 });
         expect(log.indexOf("create-replacement api")).toBeGreaterThanOrEqual(0);
         expect(log.indexOf("create-replacement api")).toBeLessThan(log.indexOf("delete-replaced api"));
         const client = fixture.target().client;
@@ -167,7 +167,7 @@ describe("an M2M topology through the Pulumi engine", () => {
         } finally {
             rotationProbe = undefined;
         }
-        expect(result.summary.resourceChanges).toMatchObject({ replace: 1, same: 7 });
+        expect(result.summary.resourceChanges).toMatchObject({ replace: 1, same: 8 });
         expect(log.indexOf("create-replacement secret")).toBeLessThan(log.indexOf("delete-replaced secret"));
         expect(result.outputs.bothValid!.value).toEqual({ old: true, new: true });
         const newSecret = result.outputs.secretValue!.value as string;
@@ -241,14 +241,14 @@ describe("an M2M topology through the Pulumi engine", () => {
         const sizes = stateBytesByResource(fixture.sandbox(), project, "dev");
         console.log(`state bytes per resource (whole entry / inputs+outputs):\n${Object.entries(sizes)
             .map(([name, bytes]) => `  ${name}: ${bytes.total} / ${bytes.properties}`).join("\n")}`);
-        expect(Object.keys(sizes)).toHaveLength(7);
+        expect(Object.keys(sizes)).toHaveLength(8); // the seven and the stack's identity
         for (const bytes of Object.values(sizes)) expect(bytes.properties).toBeLessThan(2048);
     });
 
     test("destroy deletes every object from Logto", async () => {
         const outputs = await stack.outputs();
         const result = await stack.destroy();
-        expect(result.summary.resourceChanges).toEqual({ delete: 8 });
+        expect(result.summary.resourceChanges).toEqual({ delete: 9 });
         const client = fixture.target().client;
         expect(await client.getResource(outputs.resourceId!.value)).toBeUndefined();
         expect(await client.getRole(outputs.roleId!.value)).toBeUndefined();
