@@ -10,6 +10,11 @@ export type ConnectionSettings = {
     appId: string;
     appSecret: string;
     managementIndicator?: string;
+    /**
+     * Allow plain `http://` to a host that is not a loopback address. Off by default: the bootstrap app's secret
+     * (full Management API access) and every token would cross the network unencrypted.
+     */
+    allowInsecureHttp?: boolean;
 };
 
 /** Settings after validation, with everything derived from them. */
@@ -25,6 +30,8 @@ export interface ResolvedConnection {
     readonly tokenEndpoint: string;
     /** `{endpoint}/api`. */
     readonly apiBase: string;
+    /** Plain http:// to a host that is not loopback was allowed explicitly (see `ConnectionSettings`). */
+    readonly allowInsecureHttp?: boolean;
 }
 
 /** Indicator of the built-in Management API resource on self-hosted Logto (every OSS tenant uses it). */
@@ -42,6 +49,27 @@ export function cloudEndpoint(tenantId: string): string {
 function stripTrailingSlashes(value: string): string {
     return value.replace(/\/+$/, "");
 }
+
+/**
+ * Loopback hosts, the only ones plain `http://` may reach without `allowInsecureHttp`: traffic to them never
+ * leaves the machine. `localhost` (as WHATWG URL lower-cases it), 127.0.0.0/8 (URL normalises `127.1` and the
+ * like to dotted quads) and `[::1]`.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+    return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** `true`/`false` (also 1/0, yes/no) as given in stack config or the environment; anything else unchanged. */
+function flagFromText(value: unknown): unknown {
+    if (typeof value !== "string") return value;
+    const v = value.trim().toLowerCase();
+    return v === "true" || v === "1" || v === "yes" ? true : v === "false" || v === "0" || v === "no" ? false : value;
+}
+
+/** Why plain http is refused, and how to allow it: the message of the refusal. */
+export const insecureHttpReason = "plain http:// would send the bootstrap app's secret (full Management API access) and " +
+    "every token unencrypted: use https://, or allow http:// explicitly with logto:allowInsecureHttp=true (env " +
+    "LOGTO_ALLOW_INSECURE_HTTP=true); loopback addresses (localhost, 127.0.0.0/8, ::1) are always allowed";
 
 function parseUrl(value: string): URL | undefined {
     try {
@@ -91,7 +119,12 @@ export const connectionSettingsSchema = z.object({
     managementIndicator: z.string({ error: "must be a string" })
         .refine(isUsableIndicator, { error: "must be an absolute URI without a fragment, e.g. https://default.logto.app/api" })
         .optional(),
+    allowInsecureHttp: z.preprocess(flagFromText, z.boolean({ error: "must be true or false" })).optional(),
 }).superRefine((settings, ctx) => {
+    const endpoint = parseUrl(settings.endpoint.trim());
+    if (endpoint?.protocol === "http:" && !isLoopbackHost(endpoint.hostname) && settings.allowInsecureHttp !== true) {
+        ctx.addIssue({ code: "custom", path: ["endpoint"], message: insecureHttpReason });
+    }
     if (settings.tenantId === undefined) {
         return;
     }
@@ -147,6 +180,7 @@ export function resolveConnection(input: unknown): ResolvedConnection {
         managementIndicator,
         tokenEndpoint: `${endpoint}/oidc/token`,
         apiBase: `${endpoint}/api`,
+        ...(settings.allowInsecureHttp === true ? { allowInsecureHttp: true } : {}),
     };
 }
 
@@ -157,6 +191,7 @@ export const connectionEnvVars = {
     appId: "LOGTO_APP_ID",
     appSecret: "LOGTO_APP_SECRET",
     managementIndicator: "LOGTO_MANAGEMENT_INDICATOR",
+    allowInsecureHttp: "LOGTO_ALLOW_INSECURE_HTTP",
 } as const;
 
 /**
@@ -190,5 +225,6 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): Connect
         appId: s.appId,
         appSecret: s.appSecret,
         ...(s.managementIndicator !== undefined ? { managementIndicator: s.managementIndicator } : {}),
+        ...(s.allowInsecureHttp !== undefined ? { allowInsecureHttp: s.allowInsecureHttp } : {}),
     };
 }

@@ -9,6 +9,7 @@ export const connectionConfigKeys = {
     appId: "logto:appId",
     appSecret: "logto:appSecret",
     managementIndicator: "logto:managementIndicator",
+    allowInsecureHttp: "logto:allowInsecureHttp",
 } as const;
 
 /** Stack-wide default of every resource's `adopt` (recovery after an interrupted `up`). */
@@ -49,6 +50,7 @@ export function connectionFromConfig(get: (key: string) => string | undefined, e
         appSecret: s.appSecret,
         ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
         ...(s.managementIndicator !== undefined ? { managementIndicator: s.managementIndicator } : {}),
+        ...(s.allowInsecureHttp !== undefined ? { allowInsecureHttp: s.allowInsecureHttp } : {}),
     };
 }
 

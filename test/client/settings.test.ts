@@ -79,3 +79,34 @@ describe("connection from the environment", () => {
             .toThrow(/LOGTO_APP_ID \(appId\): required.*LOGTO_APP_SECRET \(appSecret\): required/);
     });
 });
+
+describe("plain http", () => {
+    const settings = (endpoint: string, extra: Record<string, unknown> = {}) => ({ endpoint, appId: "id1", appSecret: secret, ...extra });
+
+    test.each(["http://auth.example.com", "http://192.0.2.10:3001", "http://[fd00::2]:3001", "http://10.0.0.1", "http://127.0.0.1.nip.io"])(
+        "to %s (not a loopback address) is refused, saying why and which setting allows it", (endpoint) => {
+            const error = failure(settings(endpoint));
+            expect(error.issues).toEqual([{ field: "endpoint", message: expect.stringContaining("unencrypted") }]);
+            expect(error.message).toMatch(/bootstrap app's secret .* unencrypted: use https:\/\/, or allow http:\/\/ explicitly with logto:allowInsecureHttp=true \(env LOGTO_ALLOW_INSECURE_HTTP=true\)/);
+        });
+
+    test.each(["http://localhost:3001", "http://LOCALHOST", "http://127.0.0.1:3001", "http://127.10.20.30", "http://127.1", "http://[::1]:3001"])(
+        "to the loopback address %s is allowed", (endpoint) => {
+            expect(resolveConnection(settings(endpoint)).endpoint).toMatch(/^http:\/\//);
+        });
+
+    test("to another host is allowed when allowInsecureHttp says so (true, or \"true\" as config and env give it)", () => {
+        expect(resolveConnection(settings("http://auth.example.com", { allowInsecureHttp: true })).allowInsecureHttp).toBe(true);
+        expect(resolveConnection(settings("http://auth.example.com", { allowInsecureHttp: "true" })).endpoint).toBe("http://auth.example.com");
+        expect(failure(settings("http://auth.example.com", { allowInsecureHttp: "false" })).issues[0]!.field).toBe("endpoint");
+        expect(failure(settings("https://auth.example.com", { allowInsecureHttp: "maybe" })).issues).toEqual([{ field: "allowInsecureHttp", message: "must be true or false" }]);
+    });
+
+    test("LOGTO_ALLOW_INSECURE_HTTP allows it from the environment; without it, the error names LOGTO_ENDPOINT", () => {
+        const env = { LOGTO_ENDPOINT: "http://auth.example.com", LOGTO_APP_ID: "id1", LOGTO_APP_SECRET: secret };
+        expect(() => connectionFromEnv(env)).toThrow(/LOGTO_ENDPOINT \(endpoint\): plain http:\/\/ would send/);
+        expect(connectionFromEnv({ ...env, LOGTO_ALLOW_INSECURE_HTTP: "true" })).toEqual({
+            endpoint: "http://auth.example.com", appId: "id1", appSecret: secret, allowInsecureHttp: true,
+        });
+    });
+});
