@@ -38,7 +38,11 @@ export interface LogtoM2MArgs {
     tenantId?: string;
     /** Override of the Management API indicator; defaults to `logto:managementIndicator`, else derived. */
     managementIndicator?: string;
-    /** Take over objects that already exist by natural key (default: stack config `logto:adoptExisting`). */
+    /**
+     * Take over resources, permissions, roles and app secrets that already exist by natural key (default: stack
+     * config `logto:adoptExisting`). Apps have none: they are created (an app an interrupted run of this stack
+     * made is found by its marker).
+     */
     adopt?: boolean;
     /** Where the spec came from, for error messages. */
     source?: string;
@@ -179,7 +183,8 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 roleIds,
                 ...(app.description !== undefined ? { description: app.description } : {}),
                 ...(app.customData !== undefined ? { customData: app.customData } : {}),
-                ...adopt,
+                // Not `adopt`: an app has no natural key to be found by (names repeat), so the component makes its
+                // apps; one that an interrupted run of this stack made is found by its marker all the same.
             }, managed);
             this.applications[app.name] = application;
             const secrets: Record<string, pulumi.Output<string>> = {};
