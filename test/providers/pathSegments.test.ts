@@ -19,12 +19,15 @@ describe("a secret named '..' through the engine", () => {
             const secret = new ApplicationSecret("dots", { applicationId: app.id, name: "..", adopt: true });
             return { secretName: secret.secretName };
         });
-        await expect(stack.preview()).rejects.toThrow(/name must not be empty, "\.", "\.\." or only dots/);
-        await expect(stack.up()).rejects.toThrow(/name must not be empty, "\.", "\.\." or only dots/);
+        const refused = /name must not be empty, "\.", "\.\." or only dots/;
+        const preview = await stack.preview().then(() => undefined, (error: Error) => error);
+        const up = await stack.up().then(() => undefined, (error: Error) => error);
         await stack.destroy();
 
         expect(await client.getApplication(app.id)).toMatchObject({ id: app.id });
         expect((await client.listApplicationSecrets(app.id)).map((s) => s.name).sort()).toEqual(secretsBefore);
+        expect(preview?.message).toMatch(refused);
+        expect(up?.message).toMatch(refused);
         await client.deleteApplication(app.id);
     });
 
@@ -48,9 +51,10 @@ describe("a secret named '..' through the engine", () => {
         entry.inputs.name = "..";
         await stack.importStack(exported);
 
-        await expect(stack.destroy()).rejects.toThrow(/the secret "\.\." of app .* cannot be deleted: .*nothing was sent and it stays in Logto/);
+        const destroyed = await stack.destroy().then(() => undefined, (error: Error) => error);
         expect(await client.getApplication(app.id)).toMatchObject({ id: app.id });
-        expect((await client.listApplicationSecrets(app.id)).map((s) => s.name)).toEqual(expect.arrayContaining(["..", "ops"]));
+        expect((await client.listApplicationSecrets(app.id)).map((s) => s.name)).toEqual(expect.arrayContaining([".."]));
+        expect(destroyed?.message).toMatch(/the secret "\.\." of app .* cannot be deleted: .*nothing was sent and it stays in Logto/);
 
         // Once it is gone from Logto (here: the app), destroy finishes.
         await client.deleteApplication(app.id);
