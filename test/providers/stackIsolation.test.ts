@@ -45,3 +45,46 @@ describe("two stacks with the same project and stack name in different backends"
         expect((await client.listApplications()).filter((a) => a.name === `${runId} storefront`)).toHaveLength(0);
     });
 });
+
+describe("a stack made before apps carried the stack's identity", () => {
+    const fixture = useProviderFixture();
+
+    test("its next up adds the identity and changes no app; the app keeps its old marker; destroy removes it", async () => {
+        const { client, runId } = fixture.target();
+        let description = "first";
+        const stack = await fixture.stack("logto-m2m", "legacy", async () => {
+            const app = new M2MApplication("storefront", { name: `${runId} legacy`, description, roleIds: [] });
+            return { appId: app.appId };
+        });
+        const appId = String((await stack.up()).outputs.appId!.value);
+        // The state as the earlier version left it: no identity, the app's marker without a nonce.
+        const legacyMarker = `pulumi:logto-m2m/legacy/storefront`;
+        const exported = await stack.exportStack();
+        const resources = exported.deployment.resources as Array<Record<string, any>>;
+        const identity = resources.find((r) => r.type.endsWith("logto:StackIdentity"))!;
+        exported.deployment.resources = resources.filter((r) => r !== identity);
+        const app = resources.find((r) => r.type.endsWith("logto:M2MApplication"))!;
+        app.inputs.marker = legacyMarker;
+        app.outputs.marker = legacyMarker;
+        app.dependencies = (app.dependencies ?? []).filter((urn: string) => urn !== identity.urn);
+        delete app.propertyDependencies?.marker;
+        await stack.importStack(exported);
+
+        fixture.target().resetCounts();
+        expect((await stack.preview()).changeSummary).toEqual({ create: 1, same: 2 });
+        const result = await stack.up();
+        expect(result.summary.resourceChanges).toEqual({ create: 1, same: 2 });
+        expect(result.outputs.appId!.value).toBe(appId);
+        const counts = fixture.target().counts();
+        if (counts !== undefined) expect(counts.api).toBe(0);
+
+        description = "second";
+        await stack.up();
+        expect((await client.getApplication(appId))?.description).toBe("second");
+        const after = (await stack.exportStack()).deployment.resources.find((r: { type: string }) => r.type.endsWith("logto:M2MApplication"));
+        expect(after.outputs.marker).toBe(legacyMarker);
+
+        await stack.destroy();
+        expect(await client.getApplication(appId)).toBeUndefined();
+    });
+});

@@ -182,6 +182,12 @@ describe("a spec error is rejected with its path", () => {
         expect(issues.map((i) => i.path)).toEqual(["roles[0].permissions[0].resource", "apps[1].name"]);
     });
 
+    test("secret names a URL parser would resolve (\"..\", \".\", %2e) are refused, naming their paths", () => {
+        const issues = issuesOf(specWith({ apps: [{ ...storefront, secrets: ["..", { name: "." }, "%2E%2e", "v1..2"] }] }));
+        expect(issues.map((i) => i.path)).toEqual(["apps[0].secrets[0].name", "apps[0].secrets[1].name", "apps[0].secrets[2].name"]);
+        expect(issues[0]!.message).toMatch(/a secret name must not be empty, "\.", "\.\." or only dots .* would address another object/);
+    });
+
     test("the error message lists the paths", () => {
         expect(() => validateSpec(specWith({ apps: [storefront, storefront] }), { now, source: "spec.yaml" }))
             .toThrow(/M2M spec in spec.yaml has an error:\n {2}apps\[1\]\.name: duplicate app name/);
