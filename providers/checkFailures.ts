@@ -31,9 +31,18 @@ function unknownAlong(inputs: unknown, path: readonly PropertyKey[]): boolean {
     return containsUnknown(at);
 }
 
-/** `scopeIds.2`, `customData.team`: the property a Pulumi check failure names. */
+/**
+ * `scopeIds[2]`, `customData.team`: the property a Pulumi check failure names, in the engine's property-path
+ * syntax, so that the engine finds and shows the value at that path (`scopeIds.2` would name a key "2").
+ */
 export function dottedPath(path: readonly PropertyKey[]): string {
-    return path.map(String).join(".");
+    let out = "";
+    for (const key of path) {
+        if (typeof key === "number") out += `[${key}]`;
+        else if (/^[A-Za-z_$][\w$]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
+        else out += `[${JSON.stringify(String(key))}]`;
+    }
+    return out;
 }
 
 /**

@@ -2,11 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
-import { LogtoDynamicResource } from "./dynamicResource";
+import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { diffProperties, idSetEqual } from "./propertyDiff";
 import { orderLike, setDelta } from "./setDelta";
-import { adoptFlag, logtoIdList, requiredText } from "./validation";
+import { adoptFlag, logtoIdList, logtoLimits, requiredText } from "./validation";
 
 /** A machine-to-machine role: a named set of permissions that M2M apps are given. */
 export interface M2MRoleArgs {
@@ -21,8 +21,8 @@ export interface M2MRoleArgs {
 }
 
 export const m2mRoleArgsSchema = z.object({
-    name: requiredText("name", 128).refine((n) => !n.startsWith("#internal:"), { error: "names starting with #internal: are reserved by Logto" }),
-    description: requiredText("description", 128),
+    name: requiredText("name", logtoLimits.roleName).refine((n) => !n.startsWith("#internal:"), { error: "names starting with #internal: are reserved by Logto" }),
+    description: requiredText("description", logtoLimits.roleDescription),
     scopeIds: logtoIdList("scopeId"),
     adopt: adoptFlag,
 });
@@ -164,6 +164,9 @@ export const provider: pulumi.dynamic.ResourceProvider = {
 
 /** A machine-to-machine role. `id` is Logto's role id, to list in `M2MApplication.roleIds`. */
 export class M2MRole extends LogtoDynamicResource {
+    /** The resource type, e.g. for aliases. */
+    static readonly typeToken = dynamicTypeToken("M2MRole");
+
     declare public readonly name: pulumi.Output<string>;
     declare public readonly description: pulumi.Output<string>;
     declare public readonly scopeIds: pulumi.Output<string[]>;
