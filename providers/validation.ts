@@ -80,7 +80,7 @@ export const logtoIdList = (what: string) => z.array(logtoId(what), { error: `${
     .superRefine((ids, ctx) => {
         ids.forEach((id, i) => {
             const first = ids.indexOf(id);
-            if (first !== i) ctx.addIssue({ code: "custom", path: [i], message: `${what}s[${i}] repeats ${what}s[${first}]: list each id once` });
+            if (first !== i) ctx.addIssue({ code: "custom", path: [i], message: `the same id as ${what}s[${first}]: list each id once` });
         });
     });
 
