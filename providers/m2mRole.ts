@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkWith } from "./checkFailures";
+import { checkWith, containsUnknown } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
@@ -68,6 +68,22 @@ async function applyScopes(api: LogtoApi, roleId: string, current: string[], des
     return orderLike(desired, held);
 }
 
+/**
+ * Why taking over a role that holds `held` with only `desired` would cut off Management API access, or undefined.
+ * The role may be Logto's "Logto Management API access" or a stand-in for it: dropping its `all` would lock out
+ * every app that holds it, the bootstrap app perhaps among them, so the spec must say `all` too, or the user
+ * remove it in Logto first.
+ */
+async function managementAccessDropped(api: LogtoApi, name: string, held: { id: string; name: string; resourceId: string }[], desired: string[]): Promise<string | undefined> {
+    const dropped = held.filter((s) => s.name === "all" && !desired.includes(s.id));
+    if (dropped.length === 0) return undefined;
+    const management = await api.getManagementApiResource();
+    if (!dropped.some((s) => s.resourceId === management.id)) return undefined;
+    return `adopting role ${JSON.stringify(name)} would remove the Management API's all from it (its scopeIds leave it out), and every app ` +
+        `holding the role would lose Management API access (the bootstrap app may be one). Give the role the Management API's all ` +
+        `in the spec (resource: management, permissions: [all]), or remove all from the role in Logto first if that is meant`;
+}
+
 /** Runs `apply`; on failure throws a PartialFailure that records what Logto actually holds. */
 async function recordingPartialFailure<T>(id: string, inputs: Record<string, unknown>, fallback: M2MRoleOutputs, what: string,
     apply: () => Promise<T>): Promise<T> {
@@ -93,8 +109,21 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         connection.configure(req);
     },
 
-    async check(_olds, news) {
-        return { inputs: news, failures: checkWith(m2mRoleArgsSchema, news) };
+    async check(olds, news) {
+        const failures = checkWith(m2mRoleArgsSchema, news);
+        // A role about to be created (no old inputs) that would take over an existing one: say at preview what the
+        // take-over would cost, when the permissions are known (else create refuses it). Only adoption calls Logto here.
+        const creating = Object.keys(olds).length === 0;
+        if (failures.length === 0 && creating && !containsUnknown(news) && connection.adopt(news.adopt)) {
+            const args = m2mRoleArgsSchema.parse(news);
+            const api = connection.get();
+            const existing = await api.findRoleByName(args.name);
+            if (existing?.type === "MachineToMachine") {
+                const why = await managementAccessDropped(api, args.name, await api.listRoleScopes(existing.id), args.scopeIds);
+                if (why !== undefined) failures.push({ property: "scopeIds", reason: why });
+            }
+        }
+        return { inputs: news, failures };
     },
 
     async diff(_id, olds, news) {
@@ -113,8 +142,11 @@ export const provider: pulumi.dynamic.ResourceProvider = {
                 throw new Error(`cannot adopt role ${args.name}: it is a ${existing.type} role, and a role's type cannot change in Logto`);
             }
             id = existing.id;
+            const held = await api.listRoleScopes(id);
+            const why = await managementAccessDropped(api, args.name, held, args.scopeIds);
+            if (why !== undefined) throw new Error(why);
             if (existing.description !== args.description) await api.updateRole(id, { description: args.description });
-            current = (await api.listRoleScopes(id)).map((s) => s.id);
+            current = held.map((s) => s.id);
         } else {
             try {
                 // Without scopeIds: Logto's create with scopeIds is not atomic (a bad id leaves the role behind).
