@@ -23,7 +23,11 @@ export interface ApplicationSecretArgs {
     applicationId: pulumi.Input<string>;
     /** 1..249 characters (Logto's 256 less the generation suffix). */
     name: pulumi.Input<string>;
-    /** When the secret stops working: epoch milliseconds or an ISO date / date-time, in the future. Default: never. */
+    /**
+     * When the secret stops working, in the future: epoch milliseconds, an ISO date (midnight UTC) or a date-time
+     * with an offset (`2030-01-01T00:00:00Z`; one without is refused, it means another instant in each time zone).
+     * Default: never.
+     */
     expiresAt?: pulumi.Input<number | string>;
     /**
      * Take over a secret of the app named `name`, or `<name>.<generation>` left by an interrupted run, instead of
