@@ -121,7 +121,10 @@ export class LogtoM2M extends pulumi.ComponentResource {
         if (management) references.push(management);
         this.existingRoles = {};
         for (const ref of spec.externalRoles) {
-            const role = new ExistingRole(childName(name, "existing-role", ref.name), { name: ref.name, usedAt: ref.paths }, child);
+            // The alias hands the state of a role this stack managed under that name until now (dropped from
+            // `roles:` while an app still lists it) to the reference's check, which refuses to take it over.
+            const role = new ExistingRole(childName(name, "existing-role", ref.name), { name: ref.name, usedAt: ref.paths },
+                { ...child, aliases: [{ name: childName(name, "role", ref.name), type: M2MRole.typeToken }] });
             this.existingRoles[ref.name] = role;
             references.push(role);
         }

@@ -26,14 +26,26 @@ async function grantsOfRole(api: LogtoApi, roleId: string): Promise<Grants> {
 
 const roleConnection = new ProviderConnection();
 
+function managedRoleReason(news: Record<string, unknown>): string {
+    const name = JSON.stringify(String(news.name));
+    const paths = Array.isArray(news.usedAt) && news.usedAt.length > 0 ? (news.usedAt as string[]).join(", ") : "an app's roles";
+    return `${paths}: role ${name} is no longer declared under roles, but this stack manages it, so this up would delete it ` +
+        `and revoke it from every app that lists it. Declare it under roles again, or remove it from ${paths} as well ` +
+        `(to keep it in Logto, unmanaged, first run pulumi state delete on its M2MRole resource)`;
+}
+
 /** Provider of `ExistingRole`: required by name from the package entry, see `referenceShim`. */
 export const existingRoleProvider: pulumi.dynamic.ResourceProvider = {
     async configure(req) {
         roleConnection.configure(req);
     },
 
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures = typeof news.name === "string" && news.name !== "" ? [] : [{ property: "name", reason: "name must be a non-empty string" }];
+        // Old inputs with permissions are an M2MRole's, handed over by the alias the component gives every
+        // reference: this stack manages the role, and this very `up` would delete it, taking it from every app
+        // that lists it while the outputs still claimed its permissions.
+        if (Array.isArray(olds.scopeIds)) failures.push({ property: "name", reason: managedRoleReason(news) });
         return { inputs: news, failures };
     },
 

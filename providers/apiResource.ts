@@ -5,7 +5,8 @@ import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
-import { adoptFlag, isUsableIndicator, requiredText } from "./validation";
+import { adoptFlag, isUsableIndicator, maxAccessTokenTtl, requiredText } from "./validation";
+export { maxAccessTokenTtl } from "./validation";
 
 /** An API resource of Logto (its "API"), identified by its indicator, the `resource` of token requests. */
 export interface ApiResourceArgs {
@@ -20,8 +21,6 @@ export interface ApiResourceArgs {
 
 /** Logto's default lifetime of access tokens; also what an omitted `accessTokenTtl` manages to. */
 export const defaultAccessTokenTtl = 3600;
-/** 30 days: Logto sets no maximum, but a longer-lived M2M token is a leak waiting to happen. */
-export const maxAccessTokenTtl = 30 * 24 * 3600;
 
 export const apiResourceArgsSchema = z.object({
     name: requiredText("name"),

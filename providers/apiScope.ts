@@ -5,7 +5,7 @@ import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
 import { diffProperties, optionalTextEqual } from "./propertyDiff";
-import { adoptFlag, logtoId, requiredText } from "./validation";
+import { adoptFlag, logtoId, logtoLimits, optionalText, requiredText } from "./validation";
 
 /** A permission (Logto "scope") of an API resource, e.g. `read:products`. */
 export interface ApiScopeArgs {
@@ -21,8 +21,8 @@ export interface ApiScopeArgs {
 export const apiScopeArgsSchema = z.object({
     resourceId: logtoId("resourceId"),
     // Logto refuses any whitespace (400 scope.name_with_space) and more than 256 characters.
-    name: requiredText("name", 256).regex(/^\S+$/, { error: "name must not contain whitespace (Logto refuses it)" }),
-    description: z.string({ error: "description must be a string" }).optional(),
+    name: requiredText("name", logtoLimits.permissionName).regex(/^\S+$/, { error: "name must not contain whitespace (Logto refuses it)" }),
+    description: optionalText("description").optional(),
     adopt: adoptFlag,
 });
 

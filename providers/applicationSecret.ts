@@ -7,7 +7,7 @@ import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
 import { isAddressableSegment } from "../client/pathSegment";
-import { adoptFlag, logtoId, pathName } from "./validation";
+import { adoptFlag, logtoId, maxSecretNameLength, parseExpiry, pathName, secretGenerationLength } from "./validation";
 
 /**
  * A named secret of an M2M app, beside its "Default secret".
@@ -24,7 +24,11 @@ export interface ApplicationSecretArgs {
     applicationId: pulumi.Input<string>;
     /** 1..249 characters (Logto's 256 less the generation suffix). */
     name: pulumi.Input<string>;
-    /** When the secret stops working: epoch milliseconds or an ISO date / date-time, in the future. Default: never. */
+    /**
+     * When the secret stops working, in the future: epoch milliseconds, an ISO date (midnight UTC) or a date-time
+     * with an offset (`2030-01-01T00:00:00Z`; one without is refused, it means another instant in each time zone).
+     * Default: never.
+     */
     expiresAt?: pulumi.Input<number | string>;
     /**
      * Take over a secret of the app named `name`, or `<name>.<generation>` left by an interrupted run, instead of
@@ -33,25 +37,21 @@ export interface ApplicationSecretArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-const generationLength = 6;
-const maxNameLength = 256 - generationLength - 1;
-
-/** Epoch milliseconds of a number or an ISO date, or undefined when it is neither. */
+/** Epoch milliseconds of a number or an ISO date (see `parseExpiry`), or undefined when it is neither. */
 function epochMillis(value: unknown): number | undefined {
-    if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : undefined;
-    if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
-        const ms = Date.parse(value.trim());
-        return Number.isNaN(ms) ? undefined : ms;
-    }
-    return undefined;
+    const expiry = parseExpiry(value);
+    return "ms" in expiry ? expiry.ms : undefined;
 }
 
 export const applicationSecretArgsSchema = z.object({
     applicationId: logtoId("applicationId"),
     // Logto addresses a secret by its name: `..` would address the app (an adopted secret keeps its bare name).
-    name: pathName("name", maxNameLength),
+    name: pathName("name", maxSecretNameLength),
     expiresAt: z.union([z.number(), z.string()], { error: "expiresAt must be epoch milliseconds or an ISO date such as 2030-01-01" })
-        .refine((v) => epochMillis(v) !== undefined, { error: "expiresAt must be whole epoch milliseconds or an ISO date such as 2030-01-01 (or 2030-01-01T00:00:00Z)" })
+        .superRefine((v, ctx) => {
+            const expiry = parseExpiry(v);
+            if ("problem" in expiry) ctx.addIssue({ code: "custom", message: expiry.problem });
+        })
         .transform((v) => epochMillis(v) as number)
         .optional(),
     adopt: adoptFlag,
@@ -69,7 +69,7 @@ interface ApplicationSecretOutputs {
 const connection = new ProviderConnection();
 
 function generationOf(applicationId: string, name: string, expiresAt: number | undefined): string {
-    return createHash("sha256").update(JSON.stringify([applicationId, name, expiresAt ?? null])).digest("hex").slice(0, generationLength);
+    return createHash("sha256").update(JSON.stringify([applicationId, name, expiresAt ?? null])).digest("hex").slice(0, secretGenerationLength);
 }
 
 function outputsOf(applicationId: string, name: string, secret: LogtoSecret): ApplicationSecretOutputs {

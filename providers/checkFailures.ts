@@ -31,19 +31,33 @@ function unknownAlong(inputs: unknown, path: readonly PropertyKey[]): boolean {
     return containsUnknown(at);
 }
 
-/** `scopeIds.2`, `customData.team`: the property a Pulumi check failure names. */
+/** `scopeIds[2]`, `customData.team`: a path into the inputs, as Pulumi writes property paths. */
 export function dottedPath(path: readonly PropertyKey[]): string {
-    return path.map(String).join(".");
+    let out = "";
+    for (const key of path) {
+        if (typeof key === "number") out += `[${key}]`;
+        else if (/^[A-Za-z_$][\w$]*$/.test(String(key))) out += out ? `.${String(key)}` : String(key);
+        else out += `[${JSON.stringify(String(key))}]`;
+    }
+    return out;
 }
 
 /**
  * Validates `inputs` with `schema` and maps zod's issues one-to-one onto Pulumi check failures. An issue about a
  * value that is unknown during preview is dropped: it is validated again once the value is known.
+ *
+ * The failure names the top-level property, whose value the engine shows (it looks the property up as a key, so
+ * `scopeIds[1]` would show `<nil>`), and a deeper issue starts its reason with the full path: `property scopeIds
+ * value {[a a]} has a problem: scopeIds[1]: the same id as scopeIds[0] ...`.
  */
 export function checkWith<S extends z.ZodType>(schema: S, inputs: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
     const parsed = schema.safeParse(inputs);
     if (parsed.success) return [];
     return parsed.error.issues
         .filter((issue) => !unknownAlong(inputs, issue.path))
-        .map((issue) => ({ property: dottedPath(issue.path) || "(inputs)", reason: issue.message }));
+        .map((issue) => {
+            if (issue.path.length === 0) return { property: "(inputs)", reason: issue.message };
+            const reason = issue.path.length > 1 ? `${dottedPath(issue.path)}: ${issue.message}` : issue.message;
+            return { property: String(issue.path[0]), reason };
+        });
 }

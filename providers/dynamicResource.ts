@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dottedPath } from "./checkFailures";
+import { unencodableProblem } from "./validation";
 
 /** The property under which Pulumi's dynamic-provider host finds the serialized provider. */
 const providerKey = "__provider";
@@ -26,12 +28,45 @@ export function serializedProvider(ref: ProviderRef): string {
  */
 export type ProviderRef = string | { module: string; exportName: string };
 
+/** `pulumi-nodejs:dynamic/logto:<Type>`: the type of each of the package's resources. */
+export function dynamicTypeToken(type: string): string {
+    return `pulumi-nodejs:dynamic/logto:${type}`;
+}
+
 /**
  * Base of the package's resources: a custom resource served by Pulumi's dynamic-provider host (type
  * `pulumi-nodejs:dynamic/logto:<Type>`), exactly like `pulumi.dynamic.Resource` but with the compact provider.
  */
 export abstract class LogtoDynamicResource extends pulumi.CustomResource {
     protected constructor(type: string, provider: ProviderRef, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-        super(`pulumi-nodejs:dynamic/logto:${type}`, name, { ...props, [providerKey]: serializedProvider(provider) }, opts);
+        refuseUnencodable(name, props);
+        super(dynamicTypeToken(type), name, { ...props, [providerKey]: serializedProvider(provider) }, opts);
     }
+}
+
+/**
+ * A string with a lone UTF-16 surrogate has no UTF-8 form: Pulumi's gRPC refuses the registration ("string field
+ * contains invalid UTF-8") before the provider's `check` could name the property, and a resource *name* with one
+ * leaves the engine waiting forever for the resource's outputs. So such values are refused here, in the program,
+ * before anything is registered. (Everything else, NUL characters included, reaches `check`.) Values that are not
+ * known yet (outputs of other resources) come from Logto and are well-formed.
+ */
+function refuseUnencodable(name: string, props: pulumi.Inputs): void {
+    const nameProblem = unencodableProblem(name);
+    if (nameProblem !== undefined) throw new Error(`resource name ${JSON.stringify(name)} ${nameProblem}`);
+    const walk = (value: unknown, path: PropertyKey[]): void => {
+        if (typeof value === "string") {
+            const problem = unencodableProblem(value);
+            if (problem !== undefined) throw new Error(`resource '${name}': property ${dottedPath(path)} ${problem}`);
+        } else if (Array.isArray(value)) {
+            value.forEach((item, i) => walk(item, [...path, i]));
+        } else if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
+            for (const [key, item] of Object.entries(value)) {
+                const problem = unencodableProblem(key);
+                if (problem !== undefined) throw new Error(`resource '${name}': a key of property ${dottedPath(path)} ${problem}`);
+                walk(item, [...path, key]);
+            }
+        }
+    };
+    walk(props, []);
 }

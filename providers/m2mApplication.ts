@@ -4,10 +4,10 @@ import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { stackIdentity } from "./stackIdentity";
-import { applicationMarkerKey, isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
+import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { deepEqual, diffProperties, idSetEqual, optionalTextEqual } from "./propertyDiff";
 import { orderLike, setDelta } from "./setDelta";
-import { adoptFlag, logtoId, logtoIdList, requiredText } from "./validation";
+import { adoptFlag, customDataSchema, logtoId, logtoIdList, logtoLimits, optionalText, requiredText } from "./validation";
 
 /** A machine-to-machine application: a client that gets tokens with its App ID and a secret. */
 export interface M2MApplicationArgs {
@@ -26,16 +26,12 @@ export interface M2MApplicationArgs {
 
 /** The secret Logto creates with every new app; its value is the app's `appSecret`. */
 export const defaultSecretName = "Default secret";
-const maxCustomDataBytes = 4096;
 
 export const m2mApplicationArgsSchema = z.object({
-    name: requiredText("name", 256),
-    description: z.string({ error: "description must be a string" }).optional(),
+    name: requiredText("name", logtoLimits.appName),
+    description: optionalText("description").optional(),
     roleIds: logtoIdList("roleId"),
-    customData: z.record(z.string(), z.unknown(), { error: "customData must be a JSON object" })
-        .refine((d) => !Object.hasOwn(d, applicationMarkerKey), { error: `customData.${applicationMarkerKey} is reserved for the app's marker` })
-        .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= maxCustomDataBytes, { error: `customData must be at most ${maxCustomDataBytes} bytes as JSON` })
-        .optional(),
+    customData: customDataSchema.optional(),
     adopt: adoptFlag,
     adoptAppId: logtoId("adoptAppId").optional(),
     marker: requiredText("marker", 512),

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkWith } from "./checkFailures";
+import { checkWith, containsUnknown } from "./checkFailures";
 import { ProviderConnection } from "./connection";
-import { LogtoDynamicResource } from "./dynamicResource";
+import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { diffProperties, idSetEqual } from "./propertyDiff";
 import { orderLike, setDelta } from "./setDelta";
-import { adoptFlag, logtoIdList, requiredText } from "./validation";
+import { adoptFlag, logtoIdList, logtoLimits, requiredText } from "./validation";
 
 /** A machine-to-machine role: a named set of permissions that M2M apps are given. */
 export interface M2MRoleArgs {
@@ -21,8 +21,8 @@ export interface M2MRoleArgs {
 }
 
 export const m2mRoleArgsSchema = z.object({
-    name: requiredText("name", 128).refine((n) => !n.startsWith("#internal:"), { error: "names starting with #internal: are reserved by Logto" }),
-    description: requiredText("description", 128),
+    name: requiredText("name", logtoLimits.roleName).refine((n) => !n.startsWith("#internal:"), { error: "names starting with #internal: are reserved by Logto" }),
+    description: requiredText("description", logtoLimits.roleDescription),
     scopeIds: logtoIdList("scopeId"),
     adopt: adoptFlag,
 });
@@ -68,6 +68,22 @@ async function applyScopes(api: LogtoApi, roleId: string, current: string[], des
     return orderLike(desired, held);
 }
 
+/**
+ * Why taking over a role that holds `held` with only `desired` would cut off Management API access, or undefined.
+ * The role may be Logto's "Logto Management API access" or a stand-in for it: dropping its `all` would lock out
+ * every app that holds it, the bootstrap app perhaps among them, so the spec must say `all` too, or the user
+ * remove it in Logto first.
+ */
+async function managementAccessDropped(api: LogtoApi, name: string, held: { id: string; name: string; resourceId: string }[], desired: string[]): Promise<string | undefined> {
+    const dropped = held.filter((s) => s.name === "all" && !desired.includes(s.id));
+    if (dropped.length === 0) return undefined;
+    const management = await api.getManagementApiResource();
+    if (!dropped.some((s) => s.resourceId === management.id)) return undefined;
+    return `adopting role ${JSON.stringify(name)} would remove the Management API's all from it (its scopeIds leave it out), and every app ` +
+        `holding the role would lose Management API access (the bootstrap app may be one). Give the role the Management API's all ` +
+        `in the spec (resource: management, permissions: [all]), or remove all from the role in Logto first if that is meant`;
+}
+
 /** Runs `apply`; on failure throws a PartialFailure that records what Logto actually holds. */
 async function recordingPartialFailure<T>(id: string, inputs: Record<string, unknown>, fallback: M2MRoleOutputs, what: string,
     apply: () => Promise<T>): Promise<T> {
@@ -93,8 +109,21 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         connection.configure(req);
     },
 
-    async check(_olds, news) {
-        return { inputs: news, failures: checkWith(m2mRoleArgsSchema, news) };
+    async check(olds, news) {
+        const failures = checkWith(m2mRoleArgsSchema, news);
+        // A role about to be created (no old inputs) that would take over an existing one: say at preview what the
+        // take-over would cost, when the permissions are known (else create refuses it). Only adoption calls Logto here.
+        const creating = Object.keys(olds).length === 0;
+        if (failures.length === 0 && creating && !containsUnknown(news) && connection.adopt(news.adopt)) {
+            const args = m2mRoleArgsSchema.parse(news);
+            const api = connection.get();
+            const existing = await api.findRoleByName(args.name);
+            if (existing?.type === "MachineToMachine") {
+                const why = await managementAccessDropped(api, args.name, await api.listRoleScopes(existing.id), args.scopeIds);
+                if (why !== undefined) failures.push({ property: "scopeIds", reason: why });
+            }
+        }
+        return { inputs: news, failures };
     },
 
     async diff(_id, olds, news) {
@@ -113,8 +142,11 @@ export const provider: pulumi.dynamic.ResourceProvider = {
                 throw new Error(`cannot adopt role ${args.name}: it is a ${existing.type} role, and a role's type cannot change in Logto`);
             }
             id = existing.id;
+            const held = await api.listRoleScopes(id);
+            const why = await managementAccessDropped(api, args.name, held, args.scopeIds);
+            if (why !== undefined) throw new Error(why);
             if (existing.description !== args.description) await api.updateRole(id, { description: args.description });
-            current = (await api.listRoleScopes(id)).map((s) => s.id);
+            current = held.map((s) => s.id);
         } else {
             try {
                 // Without scopeIds: Logto's create with scopeIds is not atomic (a bad id leaves the role behind).
@@ -164,6 +196,9 @@ export const provider: pulumi.dynamic.ResourceProvider = {
 
 /** A machine-to-machine role. `id` is Logto's role id, to list in `M2MApplication.roleIds`. */
 export class M2MRole extends LogtoDynamicResource {
+    /** The resource type, e.g. for aliases. */
+    static readonly typeToken = dynamicTypeToken("M2MRole");
+
     declare public readonly name: pulumi.Output<string>;
     declare public readonly description: pulumi.Output<string>;
     declare public readonly scopeIds: pulumi.Output<string[]>;

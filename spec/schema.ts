@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isAddressableSegment, unaddressableReason } from "../client/pathSegment";
 import { isUsableIndicator } from "../client/settings";
+import { customDataSchema, logtoLimits, maxAccessTokenTtl, maxSecretNameLength, optionalText, parseExpiry, requiredText } from "../providers/validation";
 
 /**
  * The spec's shape: what a platform team writes (in stack config or a YAML file) to declare its M2M topology.
@@ -15,20 +16,27 @@ export const MANAGEMENT_API = "management";
 export const MANAGEMENT_API_SCOPE = "all";
 /** The secret Logto creates with every app; a spec secret of that name would collide with it. */
 export const DEFAULT_SECRET_NAME = "Default secret";
+/**
+ * The M2M role Logto creates on every tenant, holding the Management API's `all` (the bootstrap app usually holds
+ * it): apps may reference it, the spec never manages it (a stack that did could change and delete it).
+ */
+export const BUILT_IN_MANAGEMENT_ROLE = "Logto Management API access";
 
-const text = (what: string, max?: number) => {
-    const s = z.string({ error: `${what} must be a string` }).min(1, `${what} must not be empty`);
-    return max === undefined ? s : s.max(max, `${what} has at most ${max} characters (Logto's limit)`);
-};
+// Lengths in UTF-16 code units and no NUL or lone surrogate, as Logto and Pulumi can carry them (shared with the
+// resources' checks).
+const text = requiredText;
 
 // Logto refuses any whitespace in a scope name (400 scope.name_with_space) and caps it at 256.
-const permissionName = text("a permission name", 256).regex(/^\S+$/, "a permission name must not contain whitespace");
+const permissionName = text("a permission name", logtoLimits.permissionName).regex(/^\S+$/, "a permission name must not contain whitespace");
+
+/** A list entry given as a plain name (string, or a number a YAML author forgot to quote) is `{ name }`. */
+const byName = (v: unknown): unknown => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? { name: v } : v);
 
 const permissionSchema = z.preprocess(
-    (v) => (typeof v === "string" ? { name: v } : v),
+    byName,
     z.strictObject({
         name: permissionName,
-        description: z.string().optional(),
+        description: optionalText("a permission description").optional(),
     }),
 );
 
@@ -42,7 +50,9 @@ export const resourceSchema = z.strictObject({
     name: text("a resource name"),
     indicator,
     // Logto accepts 0 and negative values but then issues 600-second tokens: refuse rather than surprise.
-    accessTokenTtl: z.number({ error: "accessTokenTtl must be a number of seconds" }).int("accessTokenTtl is a whole number of seconds").positive("accessTokenTtl must be at least 1 second").optional(),
+    accessTokenTtl: z.number({ error: "accessTokenTtl must be a number of seconds" }).int("accessTokenTtl is a whole number of seconds")
+        .positive("accessTokenTtl must be at least 1 second")
+        .max(maxAccessTokenTtl, `accessTokenTtl must be at most ${maxAccessTokenTtl} seconds (30 days)`).optional(),
     permissions: z.array(permissionSchema).default([]),
 });
 
@@ -55,34 +65,43 @@ export const roleGrantSchema = z.strictObject({
 export const roleSchema = z.strictObject({
     // Roles are M2M roles; Logto's varchar(128) applies to both fields, and `description` is required by Logto
     // (it defaults to the name here, to keep specs short).
-    name: text("a role name", 128).refine((n) => !n.startsWith("#internal:"), "role names starting with #internal: are reserved by Logto"),
-    description: text("a role description", 128).optional(),
+    name: text("a role name", logtoLimits.roleName)
+        .refine((n) => !n.startsWith("#internal:"), "role names starting with #internal: are reserved by Logto")
+        .refine((n) => n !== BUILT_IN_MANAGEMENT_ROLE, `"${BUILT_IN_MANAGEMENT_ROLE}" is Logto's built-in role: list it under an app's roles to use it; ` +
+            "the spec never manages it (declare your own role on the Management API's all under another name if you need one)"),
+    description: text("a role description", logtoLimits.roleDescription).optional(),
     permissions: z.array(roleGrantSchema).default([]),
 });
 
+// The form is checked here, with the shape; whether it lies ahead is checked against the clock in validate.ts.
 const expiresAt = z.union([
-    z.number().int(),
+    z.number(),
     z.date(),
     z.string(),
-], { error: "expiresAt must be a date (2027-01-01), a date-time or epoch milliseconds" });
+], { error: "expiresAt must be a date (2027-01-01), a date-time or epoch milliseconds" }).superRefine((value, ctx) => {
+    const expiry = value instanceof Date ? { ms: value.getTime() } : parseExpiry(value);
+    if ("problem" in expiry) ctx.addIssue({ code: "custom", message: expiry.problem });
+    else if (!Number.isFinite(expiry.ms)) ctx.addIssue({ code: "custom", message: "expiresAt is not a date (write 2027-01-01 or 2027-01-01T00:00:00Z)" });
+});
 
 export const secretSchema = z.preprocess(
-    (v) => (typeof v === "string" ? { name: v } : v),
+    byName,
     z.strictObject({
-        // Logto addresses a secret by its name in the request path.
-        name: text("a secret name", 256).refine(isAddressableSegment, `a secret name ${unaddressableReason}`),
+        // Logto addresses a secret by its name in the request path; ApplicationSecret appends `.<generation>` to
+        // the name in Logto, whose limit is 256.
+        name: text("a secret name", maxSecretNameLength).refine(isAddressableSegment, `a secret name ${unaddressableReason}`),
         expiresAt: expiresAt.optional(),
     }),
 );
 
 export const appSchema = z.strictObject({
-    name: text("an app name", 256),
-    description: z.string().optional(),
+    name: text("an app name", logtoLimits.appName),
+    description: optionalText("an app description").optional(),
     /** Names of roles declared in the spec or existing in Logto (e.g. "Logto Management API access"). */
-    roles: z.array(text("a role name", 128)).default([]),
+    roles: z.array(text("a role name", logtoLimits.roleName)).default([]),
     /** Extra named secrets beside the "Default secret" every app gets. */
     secrets: z.array(secretSchema).default([]),
-    customData: z.record(z.string(), z.unknown()).optional(),
+    customData: customDataSchema.optional(),
 });
 
 export const specSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import type { z } from "zod";
+import { parseExpiry } from "../providers/validation";
 import {
-    DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, specSchema,
+    DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, appSchema, resourceSchema, roleSchema, specSchema,
     type AppSpec, type ExternalRoleRef, type RawSpec, type ResourceSpec, type RoleSpec, type ValidSpec,
 } from "./schema";
 
@@ -66,6 +67,50 @@ function zodIssues(error: z.ZodError): SpecIssue[] {
     });
 }
 
+/** A list of the spec as far as its shape is right: an entry whose shape is wrong is a hole (undefined). */
+type Salvaged<T> = Array<T | undefined>;
+
+/** The spec's lists with every well-shaped entry, and the names and indicators that the broken ones declare. */
+interface SalvagedSpec {
+    resources: Salvaged<RawSpec["resources"][number]>;
+    roles: Salvaged<RawSpec["roles"][number]>;
+    apps: Salvaged<RawSpec["apps"][number]>;
+    /** Indicators of resources whose shape is wrong: roles may name them without an "unknown resource" error. */
+    brokenIndicators: Set<string>;
+    /** Names of roles whose shape is wrong: apps may name them without an "unknown role" error. */
+    brokenRoleNames: Set<string>;
+}
+
+/**
+ * After a shape error, the entries that are well-shaped, so that their cross-references are checked too and the
+ * author sees every error at once. Names in broken entries still count as declared, so that an error of shape
+ * is not reported a second time as an unknown reference.
+ */
+function salvage(input: unknown): SalvagedSpec | undefined {
+    if (input === null || typeof input !== "object" || Array.isArray(input)) return undefined;
+    const lists = input as Record<string, unknown>;
+    const brokenIndicators = new Set<string>();
+    const brokenRoleNames = new Set<string>();
+    const entries = <S extends z.ZodType>(key: string, schema: S, broken?: { field: string; into: Set<string> }): Salvaged<z.output<S>> => {
+        const list = lists[key];
+        if (!Array.isArray(list)) return [];
+        return list.map((entry) => {
+            const parsed = schema.safeParse(entry);
+            if (parsed.success) return parsed.data;
+            const value = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>)[broken?.field ?? ""] : undefined;
+            if (broken !== undefined && typeof value === "string") broken.into.add(value);
+            return undefined;
+        });
+    };
+    return {
+        resources: entries("resources", resourceSchema, { field: "indicator", into: brokenIndicators }),
+        roles: entries("roles", roleSchema, { field: "name", into: brokenRoleNames }),
+        apps: entries("apps", appSchema),
+        brokenIndicators,
+        brokenRoleNames,
+    };
+}
+
 /**
  * Checks a spec's shape and every cross-reference, and returns it normalized: permission entries as objects,
  * `management` replaced by the real indicator, role descriptions filled in, secret expiries in epoch ms.
@@ -73,32 +118,51 @@ function zodIssues(error: z.ZodError): SpecIssue[] {
  * (`resolveExternalRoles`) before anything is created. Throws `SpecError` naming every problem's path.
  */
 export function validateSpec(input: unknown, options: ValidateOptions = {}): ValidSpec {
-    const parsed = specSchema.safeParse(input ?? {});
-    if (!parsed.success) throw new SpecError(zodIssues(parsed.error), options.source);
-    const checker = new CrossReferences(parsed.data, {
+    const ctx = {
         managementIndicator: options.managementIndicator ?? managementIndicatorFor(options.tenantId),
         now: options.now ?? Date.now(),
-    });
+    };
+    const parsed = specSchema.safeParse(input ?? {});
+    if (!parsed.success) {
+        // Every error at once: the cross-references of the well-shaped entries are checked as well.
+        const shapeIssues = zodIssues(parsed.error);
+        const salvaged = salvage(input ?? {});
+        const referenceIssues = salvaged === undefined ? [] : new CrossReferences(salvaged, ctx).checkOnly();
+        throw new SpecError([...shapeIssues, ...referenceIssues], options.source);
+    }
+    const checker = new CrossReferences({ ...parsed.data, brokenIndicators: new Set(), brokenRoleNames: new Set() }, ctx);
     const spec = checker.run();
     if (checker.issues.length > 0) throw new SpecError(checker.issues, options.source);
     return spec;
 }
 
+/** The entries of a salvaged list that are there, each with its index in the spec. */
+function present<T>(items: Salvaged<T>): Array<[T, number]> {
+    return items.flatMap((item, i) => (item === undefined ? [] : [[item, i] as [T, number]]));
+}
+
 class CrossReferences {
     readonly issues: SpecIssue[] = [];
-    /** indicator -> permission names, for declared resources. */
-    private readonly permissionsByResource = new Map<string, Set<string>>();
+    /** indicator -> permission names, for declared resources (undefined: the resource's shape is wrong). */
+    private readonly permissionsByResource = new Map<string, Set<string> | undefined>();
 
-    constructor(private readonly raw: RawSpec, private readonly ctx: { managementIndicator: string; now: number }) {}
+    constructor(private readonly raw: SalvagedSpec, private readonly ctx: { managementIndicator: string; now: number }) {}
+
+    /** The issues of a spec whose shape is partly wrong (its result is not a valid spec). */
+    checkOnly(): SpecIssue[] {
+        this.run();
+        return this.issues;
+    }
 
     private issue(path: string, message: string): void {
         this.issues.push({ path, message });
     }
 
-    /** Reports every repeat of a key after its first occurrence. */
-    private unique<T>(items: T[], key: (item: T) => string, path: (i: number) => string, what: string): void {
+    /** Reports every repeat of a key after its first occurrence (holes of a salvaged list are skipped). */
+    private unique<T>(items: Salvaged<T>, key: (item: T) => string, path: (i: number) => string, what: string): void {
         const first = new Map<string, number>();
         items.forEach((item, i) => {
+            if (item === undefined) return;
             const k = key(item);
             const seen = first.get(k);
             if (seen === undefined) first.set(k, i);
@@ -109,7 +173,7 @@ class CrossReferences {
     run(): ValidSpec {
         const resources = this.resources();
         const roles = this.roles();
-        const { apps, externalRoles } = this.apps(new Set(roles.map((r) => r.name)));
+        const { apps, externalRoles } = this.apps(new Set([...roles.map((r) => r.name), ...this.raw.brokenRoleNames]));
         return {
             managementIndicator: this.ctx.managementIndicator,
             resources,
@@ -124,12 +188,13 @@ class CrossReferences {
         const { raw } = this;
         this.unique(raw.resources, (r) => r.indicator, (i) => `resources[${i}].indicator`, "indicator");
         this.unique(raw.resources, (r) => r.name, (i) => `resources[${i}].name`, "resource name");
-        return raw.resources.map((r, i) => {
+        for (const indicator of raw.brokenIndicators) this.permissionsByResource.set(indicator, undefined);
+        return present(raw.resources).map(([r, i]) => {
             if (r.indicator === this.ctx.managementIndicator || looksLikeManagementIndicator(r.indicator)) {
                 this.issue(`resources[${i}].indicator`, `${r.indicator} is Logto's built-in Management API: do not declare it, refer to it as "${MANAGEMENT_API}" in roles`);
             }
             this.unique(r.permissions, (p) => p.name, (j) => `resources[${i}].permissions[${j}]`, "permission");
-            if (!this.permissionsByResource.has(r.indicator)) this.permissionsByResource.set(r.indicator, new Set(r.permissions.map((p) => p.name)));
+            if (this.permissionsByResource.get(r.indicator) === undefined) this.permissionsByResource.set(r.indicator, new Set(r.permissions.map((p) => p.name)));
             return {
                 name: r.name,
                 indicator: r.indicator,
@@ -157,7 +222,7 @@ class CrossReferences {
     private roles(): RoleSpec[] {
         const { raw } = this;
         this.unique(raw.roles, (r) => r.name, (i) => `roles[${i}].name`, "role name");
-        return raw.roles.map((role, i) => {
+        return present(raw.roles).map(([role, i]) => {
             const grants = role.permissions.map((grant, j) => {
                 const base = `roles[${i}].permissions[${j}]`;
                 const indicator = this.resolveResource(grant.resource, `${base}.resource`);
@@ -177,12 +242,13 @@ class CrossReferences {
             return;
         }
         const held = this.permissionsByResource.get(indicator);
-        if (held?.has(permission)) return;
+        // A resource whose shape is wrong: its permissions are not known well enough to judge.
+        if (held === undefined || held.has(permission)) return;
         if (/\s/.test(permission)) {
             this.issue(path, `a permission name must not contain whitespace (${JSON.stringify(permission)}): list permissions one per entry`);
             return;
         }
-        const owners = [...this.permissionsByResource].filter(([, names]) => names.has(permission)).map(([ind]) => ind);
+        const owners = [...this.permissionsByResource].filter(([, names]) => names?.has(permission)).map(([ind]) => ind);
         if (owners.length > 0) this.issue(path, `${permission} is a permission of ${owners.join(", ")}, not of ${indicator}`);
         else this.issue(path, `unknown permission ${JSON.stringify(permission)} on ${indicator} (declared: ${[...(held ?? [])].join(", ") || "none"})`);
     }
@@ -191,7 +257,7 @@ class CrossReferences {
         const { raw } = this;
         const external = new Map<string, string[]>();
         this.unique(raw.apps, (a) => a.name, (i) => `apps[${i}].name`, "app name");
-        const apps = raw.apps.map((app, i): AppSpec => {
+        const apps = present(raw.apps).map(([app, i]): AppSpec => {
             this.unique(app.roles, (r) => r, (j) => `apps[${i}].roles[${j}]`, "role");
             app.roles.forEach((role, j) => {
                 if (declaredRoles.has(role)) return;
@@ -218,23 +284,10 @@ class CrossReferences {
     }
 
     private expiry(value: number | string | Date, path: string): number | undefined {
-        let ms: number;
-        if (typeof value === "number") {
-            // Seconds are a common slip; Logto wants milliseconds and would read seconds as 1970.
-            if (value < 1e11) {
-                this.issue(path, `${value} looks like epoch seconds; give a date (2027-01-01) or epoch milliseconds`);
-                return undefined;
-            }
-            ms = value;
-        } else if (value instanceof Date) {
-            ms = value.getTime();
-        } else {
-            ms = /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(value) ? Date.parse(value) : NaN;
-        }
-        if (!Number.isFinite(ms)) {
-            this.issue(path, `${JSON.stringify(String(value))} is not a date (write 2027-01-01 or 2027-01-01T00:00:00Z)`);
-            return undefined;
-        }
+        // Its form passed the schema.
+        const expiry = value instanceof Date ? { ms: value.getTime() } : parseExpiry(value);
+        if (!("ms" in expiry)) return undefined;
+        const { ms } = expiry;
         if (ms <= this.ctx.now) {
             this.issue(path, `${new Date(ms).toISOString()} is in the past: Logto only takes future expiries (rotate by naming a new secret)`);
             return undefined;

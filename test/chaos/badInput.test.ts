@@ -26,6 +26,8 @@ interface ArgCase {
     kind: string;
     /** The property the failure must name. */
     property: string;
+    /** What the reason must say, where the rule is not obvious from the property. */
+    reason?: RegExp;
     declare: (name: string) => pulumi.CustomResource;
 }
 
@@ -47,16 +49,28 @@ const argCases: ArgCase[] = [
     { kind: "role without a description", property: "description", declare: (n) => new M2MRole(n, { name: n, description: "", scopeIds: [] }) },
     { kind: "role description over 128 characters", property: "description", declare: (n) => new M2MRole(n, { name: n, description: long(129), scopeIds: [] }) },
     { kind: "role scopeIds not a list", property: "scopeIds", declare: (n) => new M2MRole(n, { name: n, description: "d", scopeIds: wrong(fakeId) }) },
-    { kind: "role with a permission listed twice", property: "scopeIds.1", declare: (n) => new M2MRole(n, { name: n, description: "d", scopeIds: [fakeId, fakeId] }) },
+    { kind: "role with a permission listed twice", property: "scopeIds", reason: new RegExp(`property scopeIds value \\{\\[\\{${fakeId}\\} \\{${fakeId}\\}\\]\\} has a problem: scopeIds\\[1\\]: the same id as scopeIds\\[0\\]: list each id once`), declare: (n) => new M2MRole(n, { name: n, description: "d", scopeIds: [fakeId, fakeId] }) },
+    { kind: "role name of 65 rocket emoji (130 UTF-16 code units)", property: "name", reason: /at most 128 characters \(Logto's limit, counted in UTF-16 code units/, declare: (n) => new M2MRole(n, { name: "\u{1F680}".repeat(65), description: "d", scopeIds: [] }) },
+    { kind: "role name with a NUL character", property: "name", reason: /NUL character/, declare: (n) => new M2MRole(n, { name: `${n}\u0000`, description: "d", scopeIds: [] }) },
+    { kind: "permission name with a NUL character", property: "name", reason: /NUL character/, declare: (n) => new ApiScope(n, { resourceId: fakeId, name: "read:\u0000" }) },
+    { kind: "permission description with a NUL character", property: "description", reason: /NUL character/, declare: (n) => new ApiScope(n, { resourceId: fakeId, name: "read:x", description: "\u0000" }) },
+    { kind: "permission name as a number", property: "name", reason: /must be a string, not the number 7/, declare: (n) => new ApiScope(n, { resourceId: fakeId, name: wrong(7) }) },
     { kind: "role name reserved by Logto (#internal:)", property: "name", declare: (n) => new M2MRole(n, { name: "#internal:admin", description: "d", scopeIds: [] }) },
     { kind: "app with an empty name", property: "name", declare: (n) => new M2MApplication(n, { name: "", roleIds: [] }) },
     { kind: "app name over 256 characters", property: "name", declare: (n) => new M2MApplication(n, { name: long(257), roleIds: [] }) },
-    { kind: "app roleId with a slash", property: "roleIds.0", declare: (n) => new M2MApplication(n, { name: n, roleIds: ["a/b"] }) },
+    { kind: "app roleId with a slash", property: "roleIds", reason: /roleIds\[0\]: roleId must be a Logto id/, declare: (n) => new M2MApplication(n, { name: n, roleIds: ["a/b"] }) },
     { kind: "app customData as a list", property: "customData", declare: (n) => new M2MApplication(n, { name: n, roleIds: [], customData: wrong(["a"]) }) },
     { kind: "app customData over 4 KB", property: "customData", declare: (n) => new M2MApplication(n, { name: n, roleIds: [], customData: { blob: long(5000) } }) },
+    { kind: "app customData with the marker's key", property: "customData", reason: /customData\.__pulumiLogtoM2M: customData\.__pulumiLogtoM2M is reserved/, declare: (n) => new M2MApplication(n, { name: n, roleIds: [], customData: { __pulumiLogtoM2M: "x" } }) },
+    { kind: "app customData with a NUL character", property: "customData", reason: /customData\.team: customData must not contain a NUL character/, declare: (n) => new M2MApplication(n, { name: n, roleIds: [], customData: { team: "a\u0000" } }) },
+    { kind: "app description with a NUL character", property: "description", reason: /NUL character/, declare: (n) => new M2MApplication(n, { name: n, roleIds: [], description: "\u0000" }) },
     { kind: "app adopt without adoptAppId", property: "adoptAppId", declare: (n) => new M2MApplication(n, { name: n, roleIds: [], adopt: true }) },
     { kind: "secret with an empty name", property: "name", declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: "" }) },
     { kind: "secret expiresAt not a date", property: "expiresAt", declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: "ci", expiresAt: "tomorrow" }) },
+    { kind: "secret name over 249 characters (Logto's 256 less the generation suffix)", property: "name", reason: /at most 249 characters/, declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: long(250) }) },
+    { kind: "secret name with a NUL character", property: "name", reason: /NUL character/, declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: "ci\u0000" }) },
+    { kind: "secret expiresAt without an offset", property: "expiresAt", reason: /has no offset: add Z/, declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: "ci", expiresAt: "2030-01-01T00:00:00" }) },
+    { kind: "secret expiresAt not a date of the calendar", property: "expiresAt", reason: /not a date of the calendar/, declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: "ci", expiresAt: "2030-02-30" }) },
     { kind: "secret expiresAt in the past", property: "expiresAt", declare: (n) => new ApplicationSecret(n, { applicationId: fakeId, name: "ci", expiresAt: "2001-01-01" }) },
     { kind: "secret applicationId with whitespace", property: "applicationId", declare: (n) => new ApplicationSecret(n, { applicationId: "my app", name: "ci" }) },
 ];
@@ -195,6 +209,7 @@ describe("bad input fails before anything is created, naming the field or settin
             const name = `case-${String(i).padStart(2, "0")}`;
             const message = await failedUp(`args-${i}`, async () => void c.declare(name), logtoStackConfig(logto));
             expect(message).toContain(`resource '${name}': property ${c.property} value`);
+            if (c.reason) expect(message).toMatch(c.reason);
             expect(writes(logto)).toEqual({});
         });
     });

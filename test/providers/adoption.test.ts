@@ -73,6 +73,44 @@ describe("adopting existing objects", () => {
         await recovering.destroy();
     });
 
+    test("adopting a role that holds the Management API's all, with permissions that leave it out, fails at preview naming scopeIds and changes nothing", async () => {
+        const { client, runId } = fixture.target();
+        // A stand-in for "Logto Management API access": an M2M role on `all`, held by an app outside the stack.
+        const management = await client.getManagementApiResource();
+        const allScopeId = management.scopes.find((s) => s.name === "all")!.id;
+        const standIn = await client.createRole({ name: `${runId}-mgmt-standin`, description: "made in the console", type: "MachineToMachine" });
+        await client.addRoleScopes(standIn.id, [allScopeId]);
+        const outsider = await client.createApplication({ name: `${runId} outsider` });
+        await client.addApplicationRoles(outsider.id, [standIn.id]);
+        const resource = await client.createResource({ name: "own", indicator: `https://${runId}.standin.example` });
+        const own = await client.createScope(resource.id, { name: "read:own" });
+
+        let declare = (): unknown => new M2MRole("role", { name: `${runId}-mgmt-standin`, description: "managed now", scopeIds: [own.id], adopt: true });
+        const stack = await fixture.stack("logto-adopt", "standin", async () => void declare());
+        fixture.target().resetCounts();
+        const refusal = /property scopeIds value .* has a problem: adopting role ".*-mgmt-standin" would remove the Management API's all from it/;
+        await expect(stack.preview()).rejects.toThrow(refusal);
+        await expect(stack.up()).rejects.toThrow(refusal);
+        // Permissions known only at create (a permission made in the same up): create refuses it the same way.
+        declare = () => {
+            const scope = new ApiScope("extra", { resourceId: resource.id, name: "write:own" });
+            return new M2MRole("role", { name: `${runId}-mgmt-standin`, description: "managed now", scopeIds: [own.id, scope.id], adopt: true });
+        };
+        await expect(stack.up()).rejects.toThrow(/adopting role ".*-mgmt-standin" would remove the Management API's all from it/);
+        const counts = fixture.target().counts();
+        if (counts !== undefined) expect(Object.keys(counts.byRoute).filter((r) => r.includes("/roles") && !r.startsWith("GET "))).toEqual([]);
+        expect((await client.listRoleScopes(standIn.id)).map((s) => s.id)).toEqual([allScopeId]);
+        expect((await client.getRole(standIn.id))?.description).toBe("made in the console");
+        expect((await client.listApplicationRoles(outsider.id)).map((r) => r.id)).toEqual([standIn.id]);
+
+        // With all among its permissions the role is taken over, and keeps it.
+        declare = () => new M2MRole("role", { name: `${runId}-mgmt-standin`, description: "managed now", scopeIds: [allScopeId, own.id], adopt: true });
+        await stack.up();
+        expect((await client.listRoleScopes(standIn.id)).map((s) => s.id).sort()).toEqual([allScopeId, own.id].sort());
+        await stack.destroy();
+        await client.deleteResource(resource.id);
+    });
+
     test("an app made by an interrupted earlier run is found by its marker, not made twice", async () => {
         const { client, runId } = fixture.target();
         // What a killed `up` leaves: the stack's identity in the state (it is created before any app), the app in

@@ -20,10 +20,10 @@ describe("setDelta", () => {
 describe("checkWith", () => {
     const schema = z.object({ name: z.string().min(1, "name must not be empty"), ids: z.array(z.string().min(1, "empty id")), ttl: z.number() });
 
-    test("maps each zod issue onto a failure naming the dotted property", () => {
+    test("maps each zod issue onto a failure naming the top-level property (whose value the engine shows), a deeper path in the reason", () => {
         expect(checkWith(schema, { name: "", ids: ["a", ""], ttl: 1 })).toEqual([
             { property: "name", reason: "name must not be empty" },
-            { property: "ids.1", reason: "empty id" },
+            { property: "ids", reason: "ids[1]: empty id" },
         ]);
     });
 
@@ -76,7 +76,7 @@ describe("check and diff stay offline and normalize", () => {
     });
 
     test("a secret's past expiry fails only when it is new, not once it has passed", async () => {
-        const old = { applicationId: "app", name: "ci", expiresAt: 1000 };
+        const old = { applicationId: "app", name: "ci", expiresAt: Date.UTC(2020, 0, 1) };
         expect((await secretProvider.check!(old, { ...old })).failures).toEqual([]);
         expect((await secretProvider.check!({}, { ...old })).failures).toEqual([{ property: "expiresAt", reason: expect.stringMatching(/future/) }]);
     });

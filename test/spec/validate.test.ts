@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import {
     SpecError, loadSpec, managementIndicatorFor, parseSpecYaml, resolveExternalRoles, validateSpec,
@@ -162,6 +163,54 @@ describe("a spec error is rejected with its path", () => {
         ["a wrong type",
             specWith({ apps: [{ name: "a", roles: "shopping-reader" }] }),
             "apps[0].roles", /expected array/],
+        ["a role name of 65 rocket emoji (130 UTF-16 code units, as Logto counts)",
+            specWith({ roles: [{ ...reader, name: "\u{1F680}".repeat(65) }], apps: [] }),
+            "roles[0].name", /at most 128 characters \(Logto's limit, counted in UTF-16 code units/],
+        ["a secret name over 249 characters (Logto's 256 less the generation suffix)",
+            specWith({ apps: [{ name: "a", secrets: ["s".repeat(250)] }] }),
+            "apps[0].secrets[0].name", /at most 249 characters/],
+        ["a token lifetime over 30 days",
+            specWith({ resources: [{ ...shoppingApi, accessTokenTtl: 2592001 }] }),
+            "resources[0].accessTokenTtl", /at most 2592000 seconds/],
+        ["customData over 4 KB",
+            specWith({ apps: [{ name: "a", customData: { blob: "x".repeat(5000) } }] }),
+            "apps[0].customData", /at most 4096 bytes/],
+        ["customData with the marker's reserved key",
+            specWith({ apps: [{ name: "a", customData: { __pulumiLogtoM2M: "x" } }] }),
+            "apps[0].customData.__pulumiLogtoM2M", /reserved for the app's marker/],
+        ["a NUL character in a role name",
+            specWith({ roles: [{ ...reader, name: "a\u0000b" }], apps: [] }),
+            "roles[0].name", /must not contain a NUL character/],
+        ["a NUL character in a description",
+            specWith({ apps: [{ name: "a", description: "x\u0000" }] }),
+            "apps[0].description", /must not contain a NUL character/],
+        ["a NUL character in customData",
+            specWith({ apps: [{ name: "a", customData: { team: { name: "x\u0000" } } }] }),
+            "apps[0].customData.team.name", /must not contain a NUL character/],
+        ["a lone surrogate in an app name",
+            specWith({ apps: [{ name: "a\ud800" }] }),
+            "apps[0].name", /lone UTF-16 surrogate/],
+        ["a lone surrogate in a permission name",
+            specWith({ resources: [{ ...shoppingApi, permissions: ["read:\udc00"] }], roles: [], apps: [] }),
+            "resources[0].permissions[0].name", /lone UTF-16 surrogate/],
+        ["a numeric permission name",
+            specWith({ resources: [{ ...shoppingApi, permissions: [123] }] }),
+            "resources[0].permissions[0].name", /must be a string, not the number 123 \(in YAML, quote it: "123"\)/],
+        ["a numeric permission in a role",
+            specWith({ roles: [{ name: "r", permissions: [{ resource: "https://shopping.api", permissions: [7] }] }] }),
+            "roles[0].permissions[0].permissions[0]", /must be a string, not the number 7/],
+        ["declaring Logto's built-in role",
+            specWith({ roles: [{ name: "Logto Management API access", permissions: [{ resource: "management", permissions: ["all"] }] }] }),
+            "roles[0].name", /Logto's built-in role: list it under an app's roles/],
+        ["a date-time without an offset",
+            specWith({ apps: [{ name: "a", secrets: [{ name: "ci", expiresAt: "2030-01-01T00:00:00" }] }] }),
+            "apps[0].secrets[0].expiresAt", /has no offset: add Z/],
+        ["an impossible date",
+            specWith({ apps: [{ name: "a", secrets: [{ name: "ci", expiresAt: "2030-02-30" }] }] }),
+            "apps[0].secrets[0].expiresAt", /not a date of the calendar/],
+        ["an impossible time",
+            specWith({ apps: [{ name: "a", secrets: [{ name: "ci", expiresAt: "2030-01-01T24:00:00Z" }] }] }),
+            "apps[0].secrets[0].expiresAt", /not a date of the calendar/],
         ["a role grant without permissions",
             specWith({ roles: [{ name: "r", permissions: [{ resource: "https://shopping.api", permissions: [] }] }] }),
             "roles[0].permissions[0].permissions", /at least one permission/],
@@ -186,6 +235,67 @@ describe("a spec error is rejected with its path", () => {
         const issues = issuesOf(specWith({ apps: [{ ...storefront, secrets: ["..", { name: "." }, "%2E%2e", "v1..2"] }] }));
         expect(issues.map((i) => i.path)).toEqual(["apps[0].secrets[0].name", "apps[0].secrets[1].name", "apps[0].secrets[2].name"]);
         expect(issues[0]!.message).toMatch(/a secret name must not be empty, "\.", "\.\." or only dots .* would address another object/);
+    });
+
+    test("a shape error does not hide the cross-reference errors of the same spec", () => {
+        const issues = issuesOf(specWith({
+            resources: [{ ...shoppingApi, accessTokenTtl: "3600" }, inventoryApi],
+            roles: [reader, { name: "r", permissions: [{ resource: "https://nope.api", permissions: ["x"] }] }, { name: "s", description: "d".repeat(200) }],
+            apps: [{ name: "a", roles: ["shopping-reader", "s", "r"] }, { name: "a", roles: 5 }, { name: "b", roles: ["r", "r"] }],
+        }));
+        expect(issues.map((i) => i.path)).toEqual([
+            // shape
+            "resources[0].accessTokenTtl", "roles[2].description", "apps[1].roles",
+            // references of the well-shaped entries; a broken entry's names still count as declared
+            "roles[1].permissions[0].resource", "apps[2].roles[1]",
+        ]);
+    });
+
+    test("the well-shaped entries of a broken resource are not judged against it", () => {
+        const issues = issuesOf(specWith({
+            resources: [{ ...shoppingApi, name: "" }, inventoryApi],
+            roles: [reader, { name: "r", permissions: [{ resource: "https://inventory.api", permissions: ["nope"] }] }],
+        }));
+        expect(issues.map((i) => i.path)).toEqual(["resources[0].name", "roles[1].permissions[0].permissions[0]"]);
+    });
+
+    test("limits count UTF-16 code units: 64 rocket emoji make a valid role name, a 249-character secret name is valid", () => {
+        const spec = validateSpec(specWith({
+            roles: [{ ...reader, name: "\u{1F680}".repeat(64) }],
+            apps: [{ name: "a", roles: ["\u{1F680}".repeat(64)], secrets: ["s".repeat(249)] }],
+        }), { now });
+        expect(spec.roles[0]!.name).toHaveLength(128);
+        expect(spec.apps[0]!.secrets[0]!.name).toHaveLength(249);
+    });
+
+    test("an expiry is a date at midnight UTC, a date-time with its offset, or epoch milliseconds", () => {
+        const spec = validateSpec(specWith({ apps: [{ name: "a", secrets: [
+            { name: "d", expiresAt: "2030-01-01" },
+            { name: "z", expiresAt: "2030-01-01T00:00:00Z" },
+            { name: "o", expiresAt: "2030-01-01T00:00:00+01:00" },
+            { name: "f", expiresAt: "2030-01-01T00:00:00.250-0130" },
+            { name: "m", expiresAt: 1893456000000 },
+            { name: "leap", expiresAt: "2028-02-29" },
+        ] }] }), { now });
+        expect(spec.apps[0]!.secrets.map((s) => s.expiresAt)).toEqual([
+            1893456000000, 1893456000000, 1893452400000, 1893456000000 + 250 + 90 * 60_000, 1893456000000, Date.UTC(2028, 1, 29),
+        ]);
+    });
+
+    test("an expiry means the same instant in every time zone (Europe/Berlin and UTC)", () => {
+        const script = `const { validateSpec } = require(${JSON.stringify(path.join(__dirname, "..", "..", "spec"))});
+            const spec = { apps: [{ name: "a", secrets: [{ name: "d", expiresAt: "2030-01-01" }, { name: "t", expiresAt: "2030-01-01T00:00:00Z" }] }] };
+            let offsetLess;
+            try { validateSpec({ apps: [{ name: "a", secrets: [{ name: "x", expiresAt: "2030-01-01T00:00:00" }] }] }); } catch (e) { offsetLess = e.issues[0].path; }
+            console.log(JSON.stringify({ ms: validateSpec(spec).apps[0].secrets.map((s) => s.expiresAt), offsetLess, zoneOffset: new Date(1893456000000).getTimezoneOffset() }));`;
+        const inZone = (tz: string) => JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, TZ: tz }, encoding: "utf8" })) as { ms: number[]; offsetLess: string; zoneOffset: number };
+        const berlin = inZone("Europe/Berlin");
+        const utc = inZone("UTC");
+        // The zones differ (so the test would see a zone-dependent reading), the instants do not.
+        expect([berlin.zoneOffset, utc.zoneOffset]).toEqual([-60, 0]);
+        expect(berlin.ms).toEqual([1893456000000, 1893456000000]);
+        expect(utc.ms).toEqual(berlin.ms);
+        expect([berlin.offsetLess, utc.offsetLess]).toEqual(["apps[0].secrets[0].expiresAt", "apps[0].secrets[0].expiresAt"]);
     });
 
     test("the error message lists the paths", () => {
