@@ -21,7 +21,7 @@ import { adoptFlag, logtoId, requiredText } from "./validation";
  * is about to be deleted, unless `adopt` says otherwise.
  */
 export interface ApplicationSecretArgs {
-    /** The `appId` of the `M2MApplication`. */
+    /** The App ID: pass the app's `id` (equal to its `appId`, and known in a preview of an update, unlike `appId`). */
     applicationId: pulumi.Input<string>;
     /** 1..249 characters (Logto's 256 less the generation suffix). */
     name: pulumi.Input<string>;

@@ -78,7 +78,7 @@ interface M2MApplicationOutputs {
     unmanagedSecretNames?: string[];
 }
 
-const inputKeys = ["name", "description", "roleIds", "customData", "adopt", "adoptAppId", "marker", "managedSecrets", "unmanagedSecrets", "unmanagedSecretNames"] as const;
+const inputKeys = ["name", "description", "roleIds", "customData", "adopt", "adoptAppId", "marker", "managedSecrets", "unmanagedSecrets", "unmanagedSecretNames", "defaultSecretMissing"] as const;
 
 const connection = new ProviderConnection();
 
@@ -215,6 +215,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         if (inputs.description === "") delete inputs.description;
         // Found by a refresh: in "keep" mode they stay, so they are no change to make; else up removes them.
         delete inputs.unmanagedSecretNames;
+        delete inputs.defaultSecretMissing;
         if (news.unmanagedSecrets === "keep") Object.assign(inputs, unmanagedField(unmanagedOf(olds.unmanagedSecretNames, news.managedSecrets)));
         return { inputs, failures: checkWith(m2mApplicationArgsSchema, inputs) };
     },
@@ -271,8 +272,10 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const outs = await readOutputs(connection.get(), id, props);
         if (outs === undefined) return { id: "", props: {} };
-        const { unmanagedSecretNames: _stale, ...kept } = props;
-        return readResult(id, { ...kept, ...outs }, inputKeys);
+        const { unmanagedSecretNames: _names, defaultSecretMissing: _missing, ...kept } = props;
+        // A "Default secret" deleted outside Pulumi, as a property the program never sets: the next preview
+        // shows `- defaultSecretMissing: true` for the update that creates it again.
+        return readResult(id, { ...kept, ...outs, ...(outs.appSecret === "" ? { defaultSecretMissing: true } : {}) }, inputKeys);
     },
 
     async update(id, olds, news) {

@@ -47,11 +47,13 @@ describe("drift found by refresh", () => {
         await client.removeRoleScope(editor.id, write.id);
         await client.updateApplication(storefront, { description: "changed outside", customData: { owner: "someone" } });
         await client.removeApplicationRole(storefront, reader.id);
+        const sync = await appId(names.sync);
+        await client.deleteApplicationSecret(sync, "Default secret");
 
         const refreshed = await stack.refresh();
-        expect(refreshed.summary.resourceChanges).toMatchObject({ update: 4 });
+        expect(refreshed.summary.resourceChanges).toMatchObject({ update: 5 });
         const preview = await stack.preview({ diff: true });
-        expect(preview.changeSummary).toMatchObject({ update: 4 });
+        expect(preview.changeSummary).toMatchObject({ update: 5 });
         const shown = preview.stdout;
         // The engine's display: `~ key: old => new` for a changed value, `+`/`-` for an added or removed one.
         expect(shown).toMatch(/~ accessTokenTtl\s*: 7200 => 3600/);
@@ -62,9 +64,11 @@ describe("drift found by refresh", () => {
         expect(shown).toMatch(/~ description\s*: "changed outside" => "Shows the catalogue; reads products only"/);
         expect(shown).toMatch(/- owner\s*: "someone"/);
         expect(shown).toMatch(new RegExp(`\\+ \\[\\d\\]\\s*: "${reader.id}"`));
+        expect(shown).toMatch(/- defaultSecretMissing\s*: true/);
 
         const up = await stack.up();
-        expect(up.summary.resourceChanges).toMatchObject({ update: 4 });
+        expect(up.summary.resourceChanges).toMatchObject({ update: 5 });
+        expect((await secretNames(fixture, sync))[0]).toBe("Default secret");
         expect((await client.getResource(resource.id))).toMatchObject({ name: "Shopping API", accessTokenTtl: 3600 });
         expect((await client.listApplicationRoles(storefront)).map((r) => r.id)).toEqual([reader.id]);
         const after = await stack.preview();
