@@ -130,7 +130,9 @@ export class LogtoM2M extends pulumi.ComponentResource {
         }
         // The roots of the creation order wait for the references, so a missing role fails before anything is
         // created; permissions and secrets wait through their resource and app inputs, and an explicit
-        // dependency there would only store the same URNs again in every entry of the state.
+        // dependency there would only store the same URNs again in every entry of the state. Permissions and
+        // secrets are `deletedWith` their resource and app: Logto deletes them along, so when both go in one run
+        // the engine skips their own DELETE (one removed alone is still deleted).
         const managed: pulumi.CustomResourceOptions = { parent: this, dependsOn: references };
 
         this.apiResources = {};
@@ -152,13 +154,14 @@ export class LogtoM2M extends pulumi.ComponentResource {
                     name: p.name,
                     ...(p.description !== undefined ? { description: p.description } : {}),
                     ...adopt,
-                }, child);
+                }, { ...child, deletedWith: resource });
                 this.permissions[r.indicator]![p.name] = scope;
                 scopeIds.set(`${r.indicator}#${p.name}`, scope.id);
             }
             this.resources[r.indicator] = { name: r.name, permissions: r.permissions.map((p) => p.name) };
         }
         if (management) {
+            // Not an id, but known in every preview: the reference never changes (its diff is always none).
             scopeIds.set(`${spec.managementIndicator}#${MANAGEMENT_API_SCOPE}`, management.allScopeId);
             this.resources[spec.managementIndicator] = { name: "Logto Management API", permissions: [MANAGEMENT_API_SCOPE] };
         }
@@ -180,7 +183,9 @@ export class LogtoM2M extends pulumi.ComponentResource {
         this.applicationSecrets = {};
         this.apps = {};
         for (const app of spec.apps) {
-            const roleIds = app.roles.map((r) => (this.roles[r]?.id ?? this.existingRoles[r]!.roleId));
+            // Ids, never other outputs: a preview of an update knows a resource's id but none of its other outputs
+            // (`ExistingRole.roleId` is its id), and an unknown input would preview a change that up never makes.
+            const roleIds = app.roles.map((r) => (this.roles[r]?.id ?? this.existingRoles[r]!.id));
             const application = new M2MApplication(childName(name, "app", app.name), {
                 name: app.name,
                 roleIds,
@@ -188,24 +193,27 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 ...(app.customData !== undefined ? { customData: app.customData } : {}),
                 // Not `adopt`: an app has no natural key to be found by (names repeat), so the component makes its
                 // apps; one that an interrupted run of this stack made is found by its marker all the same.
+                // Any other secret of the app is drift (removed by up, or only reported with "keep").
+                managedSecrets: app.secrets.map((s) => s.name),
+                ...(app.unmanagedSecrets !== undefined ? { unmanagedSecrets: app.unmanagedSecrets } : {}),
             }, managed);
             this.applications[app.name] = application;
             const secrets: Record<string, pulumi.Output<string>> = {};
             this.applicationSecrets[app.name] = {};
             for (const s of app.secrets) {
                 const secret = new ApplicationSecret(childName(name, "secret", escapeHash(app.name), s.name), {
-                    applicationId: application.appId,
+                    applicationId: application.id,
                     name: s.name,
                     ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
                     ...adopt,
-                }, child);
+                }, { ...child, deletedWith: application });
                 this.applicationSecrets[app.name]![s.name] = secret;
                 secrets[s.name] = secret.value;
             }
             const fixed = app.roles.filter((r) => declaredGrants.has(r)).reduce((acc, r) => mergeGrants(acc, declaredGrants.get(r)!), {} as Grants);
             const external = app.roles.filter((r) => !declaredGrants.has(r)).map((r) => this.existingRoles[r]!.grants);
             this.apps[app.name] = {
-                appId: application.appId,
+                appId: application.id,
                 appSecret: application.appSecret,
                 tokenEndpoint: this.tokenEndpoint,
                 resources: pulumi.all(external).apply((list) => list.reduce((acc, g) => mergeGrants(acc, g ?? {}), mergeGrants({}, fixed))),

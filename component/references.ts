@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProviderConnection } from "../providers/connection";
 import { LogtoDynamicResource } from "../providers/dynamicResource";
 import type { LogtoApi } from "../providers/logtoApi";
+import { readResult } from "../providers/readResult";
 
 /**
  * References to objects that exist in Logto without being managed by the stack: a role the spec names but does
@@ -75,7 +76,7 @@ export const existingRoleProvider: pulumi.dynamic.ResourceProvider = {
         const role = await api.getRole(id);
         // Deleted outside Pulumi: leave the state; the next `up` looks the name up again (and fails if it is gone).
         if (role === undefined) return { id: "", props: {} };
-        return { id, props: { ...props, name: role.name, roleId: role.id, grants: await grantsOfRole(api, role.id) } };
+        return readResult(id, { ...props, name: role.name, roleId: role.id, grants: await grantsOfRole(api, role.id) }, ["name", "usedAt"]);
     },
 
     async update(_id, olds, news) {
@@ -113,7 +114,7 @@ export const managementApiProvider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const resource = await managementConnection.get().getManagementApiResource();
         const all = resource.scopes.find((s) => s.name === "all");
-        return { id: resource.id ?? id, props: { ...props, indicator: resource.indicator, allScopeId: all?.id ?? props.allScopeId } };
+        return readResult(resource.id ?? id, { ...props, indicator: resource.indicator, allScopeId: all?.id ?? props.allScopeId }, []);
     },
 
     async delete() {

@@ -5,6 +5,7 @@ import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
+import { adoptOf, readResult } from "./readResult";
 import { adoptFlag, isUsableIndicator, maxAccessTokenTtl, requiredText } from "./validation";
 export { maxAccessTokenTtl } from "./validation";
 
@@ -35,12 +36,15 @@ export const apiResourceArgsSchema = z.object({
     adopt: adoptFlag,
 });
 
-/** What the state keeps: the managed fields only. */
+/** What the state keeps: the managed fields, and `adopt` as given (see `readResult`). */
 interface ApiResourceOutputs {
     name: string;
     indicator: string;
     accessTokenTtl: number;
+    adopt?: boolean;
 }
+
+const inputKeys = ["name", "indicator", "accessTokenTtl", "adopt"] as const;
 
 const connection = new ProviderConnection();
 
@@ -73,12 +77,12 @@ export const provider: pulumi.dynamic.ResourceProvider = {
                 if (existing.name !== desired.name || existing.accessTokenTtl !== desired.accessTokenTtl) {
                     await api.updateResource(existing.id, { name: desired.name, accessTokenTtl: desired.accessTokenTtl });
                 }
-                return { id: existing.id, outs: desired };
+                return { id: existing.id, outs: { ...desired, ...adoptOf(args) } };
             }
         }
         try {
             const created = await api.createResource(desired);
-            return { id: created.id, outs: outputsOf(created) };
+            return { id: created.id, outs: { ...outputsOf(created), ...adoptOf(args) } };
         } catch (error) {
             if (logtoCode(error) === "resource.resource_identifier_in_use") {
                 throw new Error(`an API resource with indicator ${args.indicator} already exists in Logto: set adopt: true on ` +
@@ -92,7 +96,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         const found = await connection.get().getResource(id);
         // Deleted outside Pulumi: an empty id drops it from the state, and the next `up` creates it again.
         if (found === undefined) return { id: "", props: {} };
-        return { id, props: { ...props, ...outputsOf(found) } };
+        return readResult(id, { ...props, ...outputsOf(found) }, inputKeys);
     },
 
     async update(id, olds, news) {
@@ -101,7 +105,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         if (olds.name !== args.name) patch.name = args.name;
         if (olds.accessTokenTtl !== args.accessTokenTtl) patch.accessTokenTtl = args.accessTokenTtl;
         if (Object.keys(patch).length > 0) await connection.get().updateResource(id, patch);
-        return { outs: { name: args.name, indicator: olds.indicator, accessTokenTtl: args.accessTokenTtl } };
+        return { outs: { name: args.name, indicator: olds.indicator, accessTokenTtl: args.accessTokenTtl, ...adoptOf(args) } };
     },
 
     async delete(id) {

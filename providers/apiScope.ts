@@ -4,7 +4,9 @@ import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
+import { resourceScopes } from "./listings";
 import { diffProperties, optionalTextEqual } from "./propertyDiff";
+import { adoptOf, readResult } from "./readResult";
 import { adoptFlag, logtoId, logtoLimits, optionalText, requiredText } from "./validation";
 
 /** A permission (Logto "scope") of an API resource, e.g. `read:products`. */
@@ -30,7 +32,10 @@ interface ApiScopeOutputs {
     resourceId: string;
     name: string;
     description?: string;
+    adopt?: boolean;
 }
+
+const inputKeys = ["resourceId", "name", "description", "adopt"] as const;
 
 const connection = new ProviderConnection();
 
@@ -63,14 +68,14 @@ export const provider: pulumi.dynamic.ResourceProvider = {
             const existing = await api.findScopeByName(args.resourceId, args.name);
             if (existing !== undefined) {
                 if (!optionalTextEqual(existing.description, args.description)) {
-                    await api.updateScope(args.resourceId, existing.id, { description: args.description ?? null });
+                    await resourceScopes.changing(api, args.resourceId, () => api.updateScope(args.resourceId, existing.id, { description: args.description ?? null }));
                 }
-                return { id: existing.id, outs: { resourceId: args.resourceId, ...desired } };
+                return { id: existing.id, outs: { resourceId: args.resourceId, ...desired, ...adoptOf(args) } };
             }
         }
         try {
-            const created = await api.createScope(args.resourceId, desired);
-            return { id: created.id, outs: { resourceId: args.resourceId, ...desired } };
+            const created = await resourceScopes.changing(api, args.resourceId, () => api.createScope(args.resourceId, desired));
+            return { id: created.id, outs: { resourceId: args.resourceId, ...desired, ...adoptOf(args) } };
         } catch (error) {
             if (logtoCode(error) === "scope.name_exists") {
                 throw new Error(`the API resource ${args.resourceId} already has a permission named ${args.name}: set adopt: true ` +
@@ -81,11 +86,12 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props) {
-        // There is no GET of a single permission in Logto: list the resource's (a 404 means the resource is gone).
-        const scopes = await orUndefinedIfGone(connection.get().listScopes(String(props.resourceId)));
+        // There is no GET of a single permission in Logto: list the resource's, once for all its permissions
+        // (a 404 means the resource is gone).
+        const scopes = await orUndefinedIfGone(resourceScopes.get(connection.get(), String(props.resourceId)));
         const found = scopes?.find((s) => s.id === id);
         if (found === undefined) return { id: "", props: {} };
-        return { id, props: { ...outputsOf(found), resourceId: props.resourceId } };
+        return readResult(id, { ...outputsOf(found), resourceId: props.resourceId, ...adoptOf(props as { adopt?: boolean }) }, inputKeys);
     },
 
     async update(id, olds, news) {
@@ -93,14 +99,18 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         const patch: { name?: string; description?: string | null } = {};
         if (olds.name !== args.name) patch.name = args.name;
         if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
-        if (Object.keys(patch).length > 0) await connection.get().updateScope(args.resourceId, id, patch);
-        return { outs: { resourceId: args.resourceId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) } };
+        if (Object.keys(patch).length > 0) {
+            const api = connection.get();
+            await resourceScopes.changing(api, args.resourceId, () => api.updateScope(args.resourceId, id, patch));
+        }
+        return { outs: { resourceId: args.resourceId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}), ...adoptOf(args) } };
     },
 
     async delete(id, props) {
         try {
             // Also false/404 when the resource itself was deleted (its permissions went with it).
-            await connection.get().deleteScope(String(props.resourceId), id);
+            const api = connection.get();
+            await resourceScopes.changing(api, String(props.resourceId), () => api.deleteScope(String(props.resourceId), id));
         } catch (error) {
             if (!isNotFound(error)) throw error;
         }

@@ -5,7 +5,9 @@ import { checkWith, isUnknown } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
+import { applicationSecrets } from "./listings";
 import { diffProperties } from "./propertyDiff";
+import { adoptOf, readResult } from "./readResult";
 import { isAddressableSegment } from "../client/pathSegment";
 import { adoptFlag, logtoId, maxSecretNameLength, parseExpiry, pathName, secretGenerationLength } from "./validation";
 
@@ -20,7 +22,7 @@ import { adoptFlag, logtoId, maxSecretNameLength, parseExpiry, pathName, secretG
  * is about to be deleted, unless `adopt` says otherwise.
  */
 export interface ApplicationSecretArgs {
-    /** The `appId` of the `M2MApplication`. */
+    /** The App ID: pass the app's `id` (equal to its `appId`, and known in a preview of an update, unlike `appId`). */
     applicationId: pulumi.Input<string>;
     /** 1..249 characters (Logto's 256 less the generation suffix). */
     name: pulumi.Input<string>;
@@ -64,6 +66,19 @@ interface ApplicationSecretOutputs {
     secretName: string;
     expiresAt?: number;
     value: string;
+    adopt?: boolean;
+}
+
+const inputKeys = ["applicationId", "name", "expiresAt", "adopt"] as const;
+
+/**
+ * Whether `logtoName`, a secret's name in Logto, is one an ApplicationSecret named `name` makes or takes over:
+ * `<name>.<generation>`, or `name` itself (adopted). How an app tells its stack's secrets from others.
+ */
+export function isSecretNamed(logtoName: string, name: string): boolean {
+    if (logtoName === name) return true;
+    const suffix = logtoName.startsWith(`${name}.`) ? logtoName.slice(name.length + 1) : "";
+    return new RegExp(`^[0-9a-f]{${secretGenerationLength}}$`).test(suffix);
 }
 
 const connection = new ProviderConnection();
@@ -72,13 +87,14 @@ function generationOf(applicationId: string, name: string, expiresAt: number | u
     return createHash("sha256").update(JSON.stringify([applicationId, name, expiresAt ?? null])).digest("hex").slice(0, secretGenerationLength);
 }
 
-function outputsOf(applicationId: string, name: string, secret: LogtoSecret): ApplicationSecretOutputs {
+function outputsOf(applicationId: string, name: string, secret: LogtoSecret, adopt: { adopt?: boolean }): ApplicationSecretOutputs {
     return {
         applicationId,
         name,
         secretName: secret.name,
         ...(typeof secret.expiresAt === "number" ? { expiresAt: secret.expiresAt } : {}),
         value: secret.value,
+        ...adoptOf(adopt),
     };
 }
 
@@ -118,25 +134,27 @@ export const provider: pulumi.dynamic.ResourceProvider = {
             const secrets = await api.listApplicationSecrets(args.applicationId);
             const existing = secrets.find((s) => s.name === generated) ?? secrets.find((s) => s.name === args.name);
             if (existing !== undefined) {
-                return { id: `${args.applicationId}/${existing.name}`, outs: outputsOf(args.applicationId, args.name, existing) };
+                return { id: `${args.applicationId}/${existing.name}`, outs: outputsOf(args.applicationId, args.name, existing, args) };
             }
         }
         const body = (secretName: string) => ({ name: secretName, ...(args.expiresAt !== undefined ? { expiresAt: args.expiresAt } : {}) });
-        let created: LogtoSecret;
-        try {
-            created = await api.createApplicationSecret(args.applicationId, body(generated));
-        } catch (error) {
-            if (logtoCode(error) !== "application.secret_name_exists") throw error;
-            created = await api.createApplicationSecret(args.applicationId, body(`${args.name}.${randomBytes(3).toString("hex")}`));
-        }
-        return { id: `${args.applicationId}/${created.name}`, outs: outputsOf(args.applicationId, args.name, created) };
+        const created = await applicationSecrets.changing(api, args.applicationId, async (): Promise<LogtoSecret> => {
+            try {
+                return await api.createApplicationSecret(args.applicationId, body(generated));
+            } catch (error) {
+                if (logtoCode(error) !== "application.secret_name_exists") throw error;
+                return api.createApplicationSecret(args.applicationId, body(`${args.name}.${randomBytes(3).toString("hex")}`));
+            }
+        });
+        return { id: `${args.applicationId}/${created.name}`, outs: outputsOf(args.applicationId, args.name, created, args) };
     },
 
     async read(id, props) {
-        const secrets = await orUndefinedIfGone(connection.get().listApplicationSecrets(String(props.applicationId)));
+        // One listing per app, shared with the app's own read and its other secrets.
+        const secrets = await orUndefinedIfGone(applicationSecrets.get(connection.get(), String(props.applicationId)));
         const found = secrets?.find((s) => s.name === props.secretName);
         if (found === undefined) return { id: "", props: {} };
-        return { id, props: { ...props, ...outputsOf(String(props.applicationId), String(props.name), found) } };
+        return readResult(id, { ...props, ...outputsOf(String(props.applicationId), String(props.name), found, props as { adopt?: boolean }) }, inputKeys);
     },
 
     async delete(_id, props) {
@@ -155,7 +173,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         }
         try {
             // Also a 404 when the app itself was deleted, secrets and all.
-            await connection.get().deleteApplicationSecret(String(props.applicationId), String(props.secretName));
+            const api = connection.get();
+            await applicationSecrets.changing(api, String(props.applicationId), () => api.deleteApplicationSecret(String(props.applicationId), String(props.secretName)));
         } catch (error) {
             if (!isNotFound(error)) throw error;
         }

@@ -4,8 +4,11 @@ import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { stackIdentity } from "./stackIdentity";
-import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
-import { deepEqual, diffProperties, idSetEqual, optionalTextEqual } from "./propertyDiff";
+import { isSecretNamed } from "./applicationSecret";
+import { applicationSecrets } from "./listings";
+import { isNotFound, logtoCode, PartialFailure, type LogtoApi, type LogtoSecret } from "./logtoApi";
+import { deepEqual, diffProperties, idSetEqual, optionalTextEqual, type Equality } from "./propertyDiff";
+import { adoptOf, readResult } from "./readResult";
 import { orderLike, setDelta } from "./setDelta";
 import { adoptFlag, customDataSchema, logtoId, logtoIdList, logtoLimits, optionalText, requiredText } from "./validation";
 
@@ -22,6 +25,14 @@ export interface M2MApplicationArgs {
     adopt?: pulumi.Input<boolean>;
     /** The App ID to take over when `adopt` is true. */
     adoptAppId?: pulumi.Input<string>;
+    /**
+     * The `name`s of this app's `ApplicationSecret`s in the stack. Given, every other secret of the app (but its
+     * "Default secret") is drift: `refresh` shows it (output `unmanagedSecretNames`) and `up` deletes it, unless
+     * `unmanagedSecrets` is "keep". Omitted, the app's other secrets are left alone and not watched.
+     */
+    managedSecrets?: pulumi.Input<pulumi.Input<string>[]>;
+    /** "remove" (default): `up` deletes secrets the stack does not manage; "keep": they are only reported. */
+    unmanagedSecrets?: pulumi.Input<"remove" | "keep">;
 }
 
 /** The secret Logto creates with every new app; its value is the app's `appSecret`. */
@@ -35,6 +46,10 @@ export const m2mApplicationArgsSchema = z.object({
     adopt: adoptFlag,
     adoptAppId: logtoId("adoptAppId").optional(),
     marker: requiredText("marker", 512),
+    managedSecrets: z.array(z.string({ error: "managedSecrets must be secret names" }), { error: "managedSecrets must be a list of secret names" }).optional(),
+    unmanagedSecrets: z.enum(["remove", "keep"], { error: 'unmanagedSecrets must be "remove" or "keep"' }).optional(),
+    /** Carried by `check` in "keep" mode: the unmanaged secrets found, so that up does not count them as a change. */
+    unmanagedSecretNames: z.array(z.string()).optional(),
 }).superRefine((args, ctx) => {
     if (args.adopt === true && args.adoptAppId === undefined) {
         ctx.addIssue({ code: "custom", path: ["adoptAppId"], message: "adoptAppId is required when adopt is true: the App ID of the app to take over" });
@@ -52,9 +67,29 @@ interface M2MApplicationOutputs {
     roleIds: string[];
     customData: Record<string, unknown>;
     marker: string;
+    adopt?: boolean;
+    adoptAppId?: string;
+    managedSecrets?: string[];
+    unmanagedSecrets?: "remove" | "keep";
+    /** Secrets of the app that are neither its "Default secret" nor managed (names only, sorted; absent when none). */
+    unmanagedSecretNames?: string[];
 }
 
+const inputKeys = ["name", "description", "roleIds", "customData", "adopt", "adoptAppId", "marker", "managedSecrets", "unmanagedSecrets", "unmanagedSecretNames", "defaultSecretMissing"] as const;
+
 const connection = new ProviderConnection();
+
+/** Of `names`, those `managed` (the app's ApplicationSecret names; undefined: the app's secrets are not watched) leaves unmanaged. */
+function unmanagedOf(names: unknown, managed: unknown): string[] {
+    if (!Array.isArray(names) || !Array.isArray(managed)) return [];
+    return names.map(String).filter((n) => n !== defaultSecretName && !managed.some((m) => isSecretNamed(n, String(m)))).sort();
+}
+
+/** `{ unmanagedSecretNames }` when there are any. */
+const unmanagedField = (names: string[]): { unmanagedSecretNames?: string[] } => (names.length > 0 ? { unmanagedSecretNames: names } : {});
+
+/** Absent (not watched) differs from a list; lists compare as sets. */
+const optionalSetEqual: Equality = (a, b) => (a === undefined && b === undefined) || idSetEqual(a, b);
 
 /**
  * Apps by marker, listed once per process and client. The marker lookup exists for apps an interrupted earlier
@@ -77,7 +112,7 @@ async function findAppByMarker(api: LogtoApi, marker: string) {
     return id === undefined ? undefined : api.getApplication(id);
 }
 
-function outputsOf(id: string, args: M2MApplicationArgsParsed, roleIds: string[], appSecret: string, marker: string): M2MApplicationOutputs {
+function outputsOf(id: string, args: M2MApplicationArgsParsed, roleIds: string[], appSecret: string, marker: string, unmanaged: string[] = []): M2MApplicationOutputs {
     return {
         appId: id,
         appSecret,
@@ -86,6 +121,18 @@ function outputsOf(id: string, args: M2MApplicationArgsParsed, roleIds: string[]
         roleIds,
         customData: args.customData ?? {},
         marker,
+        ...passedThrough(args),
+        ...unmanagedField(unmanaged),
+    };
+}
+
+/** The inputs that Logto does not hold, kept in the outputs so that `read` returns them as inputs. */
+function passedThrough(args: Partial<Pick<M2MApplicationOutputs, "adopt" | "adoptAppId" | "managedSecrets" | "unmanagedSecrets">>) {
+    return {
+        ...adoptOf(args),
+        ...(args.adoptAppId !== undefined ? { adoptAppId: args.adoptAppId } : {}),
+        ...(args.managedSecrets !== undefined ? { managedSecrets: args.managedSecrets } : {}),
+        ...(args.unmanagedSecrets !== undefined ? { unmanagedSecrets: args.unmanagedSecrets } : {}),
     };
 }
 
@@ -95,14 +142,16 @@ async function defaultSecret(api: LogtoApi, appId: string): Promise<string> {
     const found = (await api.listApplicationSecrets(appId))
         .find((s) => s.name === defaultSecretName && (s.expiresAt === null || s.expiresAt === undefined || s.expiresAt > now));
     if (found !== undefined) return found.value;
-    try {
-        return (await api.createApplicationSecret(appId, { name: defaultSecretName })).value;
-    } catch (error) {
-        // An expired "Default secret" holds the name: it authenticates nothing any more, so make room.
-        if (logtoCode(error) !== "application.secret_name_exists") throw error;
-        await api.deleteApplicationSecret(appId, defaultSecretName);
-        return (await api.createApplicationSecret(appId, { name: defaultSecretName })).value;
-    }
+    return applicationSecrets.changing(api, appId, async () => {
+        try {
+            return (await api.createApplicationSecret(appId, { name: defaultSecretName })).value;
+        } catch (error) {
+            // An expired "Default secret" holds the name: it authenticates nothing any more, so make room.
+            if (logtoCode(error) !== "application.secret_name_exists") throw error;
+            await api.deleteApplicationSecret(appId, defaultSecretName);
+            return (await api.createApplicationSecret(appId, { name: defaultSecretName })).value;
+        }
+    });
 }
 
 /** Role deltas by POST and DELETE (never PUT, which Logto gets wrong when nothing is new). */
@@ -124,7 +173,8 @@ async function applyRoles(api: LogtoApi, appId: string, current: string[], desir
 async function readOutputs(api: LogtoApi, id: string, previous: Record<string, unknown>): Promise<M2MApplicationOutputs | undefined> {
     const app = await api.getApplication(id);
     if (app === undefined) return undefined;
-    const [roles, secrets] = await Promise.all([api.listApplicationRoles(id), api.listApplicationSecrets(id)]);
+    // The secrets' listing is shared with the app's ApplicationSecrets' reads.
+    const [roles, secrets] = await Promise.all([api.listApplicationRoles(id), applicationSecrets.get(api, id)]);
     const now = Date.now();
     const secret = secrets.find((s) => s.name === defaultSecretName && (s.expiresAt === null || s.expiresAt === undefined || s.expiresAt > now));
     const before = Array.isArray(previous.roleIds) ? previous.roleIds.map(String) : [];
@@ -137,6 +187,8 @@ async function readOutputs(api: LogtoApi, id: string, previous: Record<string, u
         // The client leaves its marker out of customData.
         customData: app.customData,
         marker: app.marker ?? String(previous.marker ?? ""),
+        ...passedThrough(previous as Parameters<typeof passedThrough>[0]),
+        ...unmanagedField(unmanagedOf(secrets.map((s: LogtoSecret) => s.name), previous.managedSecrets)),
     };
 }
 
@@ -155,15 +207,24 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         connection.configure(req);
     },
 
-    async check(_olds, news) {
-        const inputs = { ...news };
+    async check(olds, news) {
+        const inputs = { ...news, customData: news.customData ?? {} };
         if (inputs.description === "") delete inputs.description;
+        // Found by a refresh: in "keep" mode they stay, so they are no change to make; else up removes them.
+        delete inputs.unmanagedSecretNames;
+        delete inputs.defaultSecretMissing;
+        if (news.unmanagedSecrets === "keep") Object.assign(inputs, unmanagedField(unmanagedOf(olds.unmanagedSecretNames, news.managedSecrets)));
         return { inputs, failures: checkWith(m2mApplicationArgsSchema, inputs) };
     },
 
     async diff(_id, olds, news) {
-        const diff = diffProperties(olds, { ...news, customData: news.customData ?? {} }, {
-            compared: { name: null, description: optionalTextEqual, roleIds: idSetEqual, customData: deepEqual },
+        // Secrets a refresh found unmanaged, less those the stack now manages, against what check kept of them.
+        const state = { ...olds, unmanagedSecretNames: unmanagedOf(olds.unmanagedSecretNames, news.managedSecrets) };
+        const diff = diffProperties(state, { ...news, customData: news.customData ?? {}, unmanagedSecretNames: news.unmanagedSecretNames ?? [] }, {
+            compared: {
+                name: null, description: optionalTextEqual, roleIds: idSetEqual, customData: deepEqual,
+                managedSecrets: optionalSetEqual, unmanagedSecrets: (a, b) => (a ?? "remove") === (b ?? "remove"), unmanagedSecretNames: idSetEqual,
+            },
         });
         // A "Default secret" deleted outside Pulumi (seen by refresh) is created again by an update.
         const secretMissing = olds.appSecret === "" || olds.appSecret === undefined;
@@ -208,7 +269,10 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const outs = await readOutputs(connection.get(), id, props);
         if (outs === undefined) return { id: "", props: {} };
-        return { id, props: { ...props, ...outs } };
+        const { unmanagedSecretNames: _names, defaultSecretMissing: _missing, ...kept } = props;
+        // A "Default secret" deleted outside Pulumi, as a property the program never sets: the next preview
+        // shows `- defaultSecretMissing: true` for the update that creates it again.
+        return readResult(id, { ...kept, ...outs, ...(outs.appSecret === "" ? { defaultSecretMissing: true } : {}) }, inputKeys);
     },
 
     async update(id, olds, news) {
@@ -224,8 +288,13 @@ export const provider: pulumi.dynamic.ResourceProvider = {
                 });
             }
             const roleIds = await applyRoles(api, id, currentRoles, args.roleIds);
+            const unmanaged = args.managedSecrets === undefined ? [] : unmanagedOf(olds.unmanagedSecretNames, args.managedSecrets);
+            if (args.unmanagedSecrets !== "keep") {
+                // Only what the refresh found and the preview showed; never the "Default secret" or a managed one.
+                for (const name of unmanaged) await applicationSecrets.changing(api, id, () => api.deleteApplicationSecret(id, name));
+            }
             const appSecret = olds.appSecret ? String(olds.appSecret) : await defaultSecret(api, id);
-            return { outs: outputsOf(id, args, roleIds, appSecret, args.marker) };
+            return { outs: outputsOf(id, args, roleIds, appSecret, args.marker, args.unmanagedSecrets === "keep" ? unmanaged : []) };
         });
     },
 
@@ -249,6 +318,8 @@ export class M2MApplication extends LogtoDynamicResource {
     declare public readonly description: pulumi.Output<string | undefined>;
     declare public readonly roleIds: pulumi.Output<string[]>;
     declare public readonly customData: pulumi.Output<Record<string, unknown>>;
+    /** Secrets of the app the stack does not manage, as the last refresh found them (with `managedSecrets`). */
+    declare public readonly unmanagedSecretNames: pulumi.Output<string[] | undefined>;
 
     constructor(name: string, args: M2MApplicationArgs, opts?: pulumi.CustomResourceOptions) {
         super("M2MApplication", "pulumi-logto-m2m/providers/m2mApplication", name, {
@@ -256,6 +327,7 @@ export class M2MApplication extends LogtoDynamicResource {
             appSecret: undefined,
             description: undefined,
             customData: undefined,
+            unmanagedSecretNames: undefined,
             ...args,
             // Where the app comes from, kept in its customData: a create after an interrupted run finds it. The
             // stack's identity makes it this stack's alone (project and stack names are not unique).

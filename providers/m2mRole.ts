@@ -5,6 +5,7 @@ import { ProviderConnection } from "./connection";
 import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { diffProperties, idSetEqual } from "./propertyDiff";
+import { adoptOf, readResult } from "./readResult";
 import { orderLike, setDelta } from "./setDelta";
 import { adoptFlag, logtoIdList, logtoLimits, requiredText } from "./validation";
 
@@ -33,12 +34,15 @@ interface M2MRoleOutputs {
     name: string;
     description: string;
     scopeIds: string[];
+    adopt?: boolean;
 }
+
+const inputKeys = ["name", "description", "scopeIds", "adopt"] as const;
 
 const connection = new ProviderConnection();
 
 function outputsOf(args: M2MRoleArgsParsed, scopeIds: string[]): M2MRoleOutputs {
-    return { name: args.name, description: args.description, scopeIds };
+    return { name: args.name, description: args.description, scopeIds, ...adoptOf(args) };
 }
 
 /**
@@ -167,7 +171,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const outs = await readOutputs(connection.get(), id, props);
         if (outs === undefined) return { id: "", props: {} };
-        return { id, props: { ...props, ...outs } };
+        return readResult(id, { ...props, ...outs }, inputKeys);
     },
 
     async update(id, olds, news) {

@@ -101,6 +101,8 @@ export const appSchema = z.strictObject({
     roles: z.array(text("a role name", logtoLimits.roleName)).default([]),
     /** Extra named secrets beside the "Default secret" every app gets. */
     secrets: z.array(secretSchema).default([]),
+    /** Secrets of the app that the spec does not list: "remove" (default) deletes them at up, "keep" only reports them. */
+    unmanagedSecrets: z.enum(["remove", "keep"], { error: 'unmanagedSecrets must be "remove" or "keep"' }).optional(),
     customData: customDataSchema.optional(),
 });
 
@@ -151,6 +153,7 @@ export interface AppSpec {
     /** Role names, declared ones and existing ones alike. */
     roles: string[];
     secrets: SecretSpec[];
+    unmanagedSecrets?: "remove" | "keep";
     customData?: Record<string, unknown>;
 }
 

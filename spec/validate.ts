@@ -277,6 +277,7 @@ class CrossReferences {
                 ...(app.description === undefined ? {} : { description: app.description }),
                 roles: [...app.roles],
                 secrets,
+                ...(app.unmanagedSecrets === undefined ? {} : { unmanagedSecrets: app.unmanagedSecrets }),
                 ...(app.customData === undefined ? {} : { customData: app.customData }),
             };
         });

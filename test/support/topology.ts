@@ -128,7 +128,7 @@ export function topologyProgram(t: Topology, options: { resourceOptions?: pulumi
         const apps: Record<string, unknown> = {};
         for (const app of t.apps) {
             const created = new M2MApplication(`app:${app.name}`, { name: app.name, roleIds: app.roles.map((n) => roleIds.get(n)!) }, opts);
-            const extra = (app.secrets ?? []).map((name) => new ApplicationSecret(`secret:${app.name}|${name}`, { applicationId: created.appId, name }, opts));
+            const extra = (app.secrets ?? []).map((name) => new ApplicationSecret(`secret:${app.name}|${name}`, { applicationId: created.id, name }, opts));
             apps[app.name] = { appId: created.appId, appSecret: created.appSecret, extraSecrets: extra.map((s) => s.value) };
         }
         return { apps };
