@@ -55,7 +55,59 @@ export function pulumiCli(): Promise<PulumiCommand> {
     return pulumiCommand;
 }
 
+interface LanguageServerClass {
+    prototype: { run(call: unknown, callback: (...args: unknown[]) => void): unknown };
+}
+
+/** Inline program runs of this process that have not called back yet. */
+const runsInFlight = new Set<Promise<void>>();
+let runsTracked = false;
+
+/**
+ * `stack.up()` resolves when the CLI exits, but the program's run (the Automation API's language server, in
+ * this process) can end later: after a failure the engine exits first, and the program's last RPCs then fail
+ * against it (`14 UNAVAILABLE: No connection established`). Those failures landed in whichever test ran next
+ * (jest charges an unhandled rejection to the running test). So the runs are tracked, and the harness's stack
+ * operations return only when every run has called back.
+ */
+function trackInlineRuns(): void {
+    if (runsTracked) return;
+    runsTracked = true;
+    // Internal to the Automation API (no typings); its `run` serves each inline run.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LanguageServer } = require("@pulumi/pulumi/automation/server") as { LanguageServer: LanguageServerClass };
+    const run = LanguageServer.prototype.run;
+    LanguageServer.prototype.run = function (call, callback) {
+        let finished!: () => void;
+        const done = new Promise<void>((resolve) => (finished = resolve));
+        runsInFlight.add(done);
+        return run.call(this, call, (...args: unknown[]) => {
+            runsInFlight.delete(done);
+            finished();
+            callback(...args);
+        });
+    };
+}
+
+/** Waits until no inline program runs in this process (bounded: a run that never ends is an error). */
+export async function inlineRunsSettled(timeoutMs = 60_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`an inline program still runs ${timeoutMs} ms after its engine exited`)), timeoutMs);
+    });
+    try {
+        while (runsInFlight.size > 0) await Promise.race([Promise.all([...runsInFlight]), timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
+    // One macrotask more: rejections the run left behind are reported now, not in the next test.
+    await new Promise((resolve) => setImmediate(resolve));
+}
+
+const programOperations = ["up", "preview", "refresh", "previewRefresh", "destroy", "previewDestroy"] as const;
+
 export async function inlineStack(sandbox: EngineSandbox, projectName: string, stackName: string, program: PulumiFn, config: ConfigMap = {}): Promise<Stack> {
+    trackInlineRuns();
     const stack = await LocalWorkspace.createOrSelectStack(
         { projectName, stackName, program },
         {
@@ -66,6 +118,16 @@ export async function inlineStack(sandbox: EngineSandbox, projectName: string, s
         },
     );
     if (Object.keys(config).length > 0) await stack.setAllConfig(config);
+    for (const operation of programOperations) {
+        const original = stack[operation].bind(stack) as (...args: unknown[]) => Promise<unknown>;
+        (stack as unknown as Record<string, unknown>)[operation] = async (...args: unknown[]) => {
+            try {
+                return await original(...args);
+            } finally {
+                await inlineRunsSettled();
+            }
+        };
+    }
     return stack;
 }
 
@@ -82,3 +144,4 @@ export async function cliStackExport(sandbox: EngineSandbox, stackName: string):
         { cwd: sandbox.workDir, env: { ...process.env, ...sandbox.env }, maxBuffer: 256 * 1024 * 1024 });
     return stdout;
 }
+
