@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
-import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
+import { logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
 import { diffProperties, optionalTextEqual } from "./propertyDiff";
 import { adoptFlag, logtoId, requiredText } from "./validation";
 
@@ -98,12 +98,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id, props) {
-        try {
-            // Also false/404 when the resource itself was deleted (its permissions went with it).
-            await connection.get().deleteScope(String(props.resourceId), id);
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // False (a 404) also when the resource itself was deleted: its permissions went with it.
+        await connection.get().deleteScope(String(props.resourceId), id);
     },
 };
 

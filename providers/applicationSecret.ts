@@ -4,7 +4,7 @@ import { z } from "zod";
 import { checkWith, isUnknown } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
-import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
+import { logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
 import { adoptFlag, logtoId, requiredText } from "./validation";
 
@@ -138,12 +138,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(_id, props) {
-        try {
-            // Also a 404 when the app itself was deleted, secrets and all.
-            await connection.get().deleteApplicationSecret(String(props.applicationId), String(props.secretName));
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // False (a 404) also when the app itself was deleted, secrets and all.
+        await connection.get().deleteApplicationSecret(String(props.applicationId), String(props.secretName));
     },
 };
 

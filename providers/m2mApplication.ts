@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
-import { applicationMarkerKey, isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
+import { applicationMarkerKey, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { deepEqual, diffProperties, idSetEqual, optionalTextEqual } from "./propertyDiff";
 import { orderLike, setDelta } from "./setDelta";
 import { adoptFlag, logtoId, logtoIdList, requiredText } from "./validation";
@@ -233,11 +233,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id) {
-        try {
-            await connection.get().deleteApplication(id);
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // Gone already is fine (false for a 404); any other failure fails the delete and keeps the app in the state.
+        await connection.get().deleteApplication(id);
     },
 };
 

@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError, type Stack } from "@pulumi/pulumi/automation";
 import { descendants, pulumiCliProcesses } from "./processes";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
 /**
@@ -57,6 +57,16 @@ export class RequestTrigger {
     }
 }
 
+/** True when the process is gone or dead (a zombie not yet reaped by whoever inherited it). */
+export function processGone(pid: number): boolean {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    } catch {
+        return true;
+    }
+}
+
 export interface KilledUp {
     /** False when the up finished before the chosen moment came. */
     killed: boolean;
@@ -79,10 +89,17 @@ export async function upKilledAfterRequests(stack: Stack, trigger: RequestTrigge
     }
 }
 
-/** Runs `up` and SIGKILLs the CLI after `ms` milliseconds (before any request to Logto, when `ms` is small). */
-export async function upKilledAfterMs(stack: Stack, ms: number): Promise<KilledUp> {
+/**
+ * Runs `up` and SIGKILLs the CLI after `ms` milliseconds (before any request to Logto, when `ms` is small), or
+ * at the `lastRequest`-th request to Logto if that comes first, so that an up faster than `ms` is killed too.
+ */
+export async function upKilledAfterMs(stack: Stack, ms: number, trigger: RequestTrigger, lastRequest: number): Promise<KilledUp> {
     let pids: number[] = [];
-    const timer = setTimeout(() => (pids = killPulumi()), ms);
+    const kill = () => {
+        if (pids.length === 0) pids = killPulumi();
+    };
+    const timer = setTimeout(kill, ms);
+    trigger.after(lastRequest, kill);
     try {
         await stack.up();
         return { killed: false, pids };
@@ -91,6 +108,7 @@ export async function upKilledAfterMs(stack: Stack, ms: number): Promise<KilledU
         return { killed: true, pids, error };
     } finally {
         clearTimeout(timer);
+        trigger.disarm();
     }
 }
 
