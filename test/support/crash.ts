@@ -153,15 +153,33 @@ export async function recoverAfterKilledUp(stack: Stack): Promise<string[]> {
 }
 
 /**
- * The file backend's documented fix for a checkpoint the kill cut short: copy `<stack>.json.bak` (the previous
- * checkpoint, which the backend keeps beside it) over `<stack>.json`. False where there is none to restore.
+ * The file backend's documented fix (docs/recovery.md) for a checkpoint the kill cut short. The backend keeps
+ * each checkpoint as `<stack>.json` plus its attributes `<stack>.json.attrs`, and the previous pair as
+ * `<stack>.json.bak` and `<stack>.json.bak.attrs`. Either file of the pair may be cut short: an empty or
+ * unreadable `.json.attrs` beside an intact `.json` also gives `failed to load checkpoint: EOF`. Every broken
+ * file of the pair is replaced by its `.bak` twin. False where nothing was broken or there is no `.bak`.
  */
-async function restorePreviousCheckpoint(stack: Stack): Promise<boolean> {
+export async function restorePreviousCheckpoint(stack: Stack): Promise<boolean> {
     const backend = stack.workspace.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
     if (backend === undefined || !backend.startsWith("file://")) return false;
     const project = (await stack.workspace.projectSettings()).name;
     const file = path.join(new URL(backend).pathname, ".pulumi", "stacks", project, `${stack.name.split("/").pop()}.json`);
-    if (!existsSync(`${file}.bak`)) return false;
-    copyFileSync(`${file}.bak`, file);
-    return true;
+    let restored = false;
+    for (const current of [file, `${file}.attrs`]) {
+        const previous = current === file ? `${file}.bak` : `${file}.bak.attrs`;
+        if (readableJson(current) || !existsSync(previous)) continue;
+        copyFileSync(previous, current);
+        restored = true;
+    }
+    return restored;
+}
+
+/** Whether a file holds one whole JSON document (a cut-short write does not). */
+function readableJson(file: string): boolean {
+    try {
+        JSON.parse(readFileSync(file, "utf8"));
+        return true;
+    } catch {
+        return false;
+    }
 }

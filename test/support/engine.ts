@@ -81,27 +81,45 @@ function trackInlineRuns(): void {
         let finished!: () => void;
         const done = new Promise<void>((resolve) => (finished = resolve));
         runsInFlight.add(done);
-        return run.call(this, call, (...args: unknown[]) => {
+        const end = () => {
             runsInFlight.delete(done);
             finished();
-            callback(...args);
-        });
+        };
+        try {
+            return run.call(this, call, (...args: unknown[]) => {
+                end();
+                callback(...args);
+            });
+        } catch (error) {
+            end();
+            throw error;
+        }
     };
 }
 
-/** Waits until no inline program runs in this process (bounded: a run that never ends is an error). */
-export async function inlineRunsSettled(timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until no inline program runs in this process. Bounded: a run still going after `timeoutMs` is reported
+ * and no longer waited for (so one stuck run cannot hold up every later operation).
+ */
+export async function inlineRunsSettled(timeoutMs = 60_000): Promise<string | undefined> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`an inline program still runs ${timeoutMs} ms after its engine exited`)), timeoutMs);
+    const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
     try {
-        while (runsInFlight.size > 0) await Promise.race([Promise.all([...runsInFlight]), timeout]);
+        while (runsInFlight.size > 0) {
+            if (await Promise.race([Promise.all([...runsInFlight]), timeout]) === "timeout") {
+                const stuck = runsInFlight.size;
+                runsInFlight.clear();
+                return `${stuck} inline program run(s) still going ${timeoutMs} ms after the engine exited`;
+            }
+        }
     } finally {
         clearTimeout(timer);
     }
     // One macrotask more: rejections the run left behind are reported now, not in the next test.
     await new Promise((resolve) => setImmediate(resolve));
+    return undefined;
 }
 
 const programOperations = ["up", "preview", "refresh", "previewRefresh", "destroy", "previewDestroy"] as const;
@@ -121,10 +139,16 @@ export async function inlineStack(sandbox: EngineSandbox, projectName: string, s
     for (const operation of programOperations) {
         const original = stack[operation].bind(stack) as (...args: unknown[]) => Promise<unknown>;
         (stack as unknown as Record<string, unknown>)[operation] = async (...args: unknown[]) => {
+            let failed = false;
             try {
                 return await original(...args);
+            } catch (error) {
+                failed = true;
+                throw error;
             } finally {
-                await inlineRunsSettled();
+                const stuck = await inlineRunsSettled();
+                // The operation's own failure wins; a run that never ends after a success is a failure of its own.
+                if (stuck !== undefined && !failed) throw new Error(`${operation}: ${stuck}`);
             }
         };
     }
