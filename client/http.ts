@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import { EnvHttpProxyAgent, fetch as undiciFetch, request, type Dispatcher, type RequestInit, type Response } from "undici";
 import { mayRetry, parseRetryAfter, retryDelayMs, type RetryPolicy } from "./backoff";
 import type { RequestBudget } from "./budget";
 import { LogtoApiError, LogtoNetworkError } from "./errors";
@@ -77,6 +77,15 @@ export function httpAgent(): Dispatcher {
         });
     }
     return sharedAgent;
+}
+
+/**
+ * `fetch` through the process-wide agent, for requests made as a service makes them (verify, the consumer
+ * example): no budget and no retries, but the same proxy settings and TLS verification as the client's calls
+ * (the global `fetch` ignores HTTPS_PROXY and obeys NODE_TLS_REJECT_UNAUTHORIZED=0).
+ */
+export function agentFetch(url: string, init: Omit<RequestInit, "dispatcher"> = {}): Promise<Response> {
+    return undiciFetch(url, { ...init, dispatcher: httpAgent() });
 }
 
 /** Closes the process-wide agent (tests, scripts); the next request opens a new one. */

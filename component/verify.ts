@@ -1,3 +1,4 @@
+import { agentFetch } from "../client/http";
 import type { Grants } from "./references";
 
 /**
@@ -44,7 +45,8 @@ export async function requestClientCredentialsToken(req: {
 }): Promise<TokenResponse> {
     const body = new URLSearchParams({ grant_type: "client_credentials", resource: req.resource });
     if (req.scopes.length > 0) body.set("scope", req.scopes.join(" "));
-    const response = await fetch(req.tokenEndpoint, {
+    // Through the client's agent: HTTPS_PROXY is honoured and TLS verification cannot be switched off.
+    const response = await agentFetch(req.tokenEndpoint, {
         method: "POST",
         headers: {
             authorization: `Basic ${Buffer.from(`${req.appId}:${req.appSecret}`).toString("base64")}`,

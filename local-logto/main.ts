@@ -2,11 +2,12 @@
 /**
  * `npm run logto:local`: a local Logto on 127.0.0.1:3001 with its data in ./.local-logto.
  *
- *   node dist/local-logto/main.js [--port N] [--host H] [--data-dir D] [--control]
+ *   node dist/local-logto/main.js [--port N] [--host H] [--allow-remote] [--data-dir D] [--control]
  *                                 [--faults JSON] [--token-ttl SECONDS] [--quiet]
  *
- * Env: LOCAL_LOGTO_PORT, LOCAL_LOGTO_HOST, LOCAL_LOGTO_DATA_DIR, LOCAL_LOGTO_CONTROL=1,
- * LOCAL_LOGTO_FAULTS (JSON array of fault rules), LOCAL_LOGTO_TOKEN_TTL (seconds). Flags win over env.
+ * Env: LOCAL_LOGTO_PORT, LOCAL_LOGTO_HOST, LOCAL_LOGTO_DATA_DIR, LOCAL_LOGTO_FAULTS (JSON array of fault
+ * rules), LOCAL_LOGTO_TOKEN_TTL (seconds). Flags win over env. The control API is only switched on by
+ * --control (never by the environment); its token is written to <data dir>/control-token (mode 0600).
  */
 import { parseArgs } from "node:util";
 import { parseFaultRules } from "./options";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
         options: {
             port: { type: "string" },
             host: { type: "string" },
+            "allow-remote": { type: "boolean" },
             "data-dir": { type: "string" },
             control: { type: "boolean" },
             faults: { type: "string" },
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
         },
     });
     if (values.help) {
-        process.stdout.write("usage: local-logto [--port N] [--host H] [--data-dir D] [--control] [--faults JSON] [--token-ttl S] [--quiet]\n");
+        process.stdout.write("usage: local-logto [--port N] [--host H] [--allow-remote] [--data-dir D] [--control] [--faults JSON] [--token-ttl S] [--quiet]\n");
         return;
     }
     const env = process.env;
@@ -51,14 +53,19 @@ async function main(): Promise<void> {
     }
     const quiet = values.quiet ?? false;
 
-    const { logto, dataDir, seededNow, bootstrapFile } = await launchLocalLogto({
+    if (env.LOCAL_LOGTO_CONTROL !== undefined && values.control !== true) {
+        process.stderr.write("local-logto: LOCAL_LOGTO_CONTROL is ignored: the control API is switched on by --control only\n");
+    }
+    const { logto, dataDir, seededNow, bootstrapFile, controlTokenFile } = await launchLocalLogto({
         port,
         host: values.host ?? env.LOCAL_LOGTO_HOST ?? "127.0.0.1",
         dataDir: values["data-dir"] ?? env.LOCAL_LOGTO_DATA_DIR ?? ".local-logto",
-        controlApi: values.control ?? env.LOCAL_LOGTO_CONTROL === "1",
+        controlApi: values.control === true,
+        allowRemote: values["allow-remote"] === true,
         faults,
         tokenTtlOverrideSeconds: parseIntegerOption("--token-ttl", values["token-ttl"] ?? env.LOCAL_LOGTO_TOKEN_TTL, 1),
-        log: quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
+        // Warnings reach stderr even with --quiet.
+        log: (line) => (line.startsWith("WARNING") ? process.stderr.write(`local-logto: ${line}\n`) : quiet ? true : process.stdout.write(`${line}\n`)),
     });
 
     // Handlers first: whoever reads the banner below may signal at once, and an unhandled SIGTERM would kill
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
     } else {
         process.stdout.write(`Bootstrap M2M app: ${logto.bootstrap.appId} (secret in ${bootstrapFile})\n`);
     }
+    if (controlTokenFile !== undefined) process.stdout.write(`Control API: on (bearer token in ${controlTokenFile})\n`);
     process.stdout.write(`Data: ${dataDir} (credentials: ${bootstrapFile})\n`);
 }
 

@@ -51,8 +51,14 @@ export interface LocalLogtoOptions {
     /** Lifetime of every issued token, in seconds, instead of the resource's accessTokenTtl. */
     tokenTtlOverrideSeconds?: number;
     faults?: FaultRule[];
-    /** Serve the /__local control routes (also enabled by env LOCAL_LOGTO_CONTROL=1). */
+    /**
+     * Serve the /__local control routes. They answer only requests carrying `Authorization: Bearer <controlToken>`
+     * (a random token made at start, `LocalLogto.controlToken`, also in `<dataDir>/control-token`, mode 0600):
+     * they hand out the bootstrap secret and switch faults on.
+     */
     controlApi?: boolean;
+    /** Bind to an address other than loopback (the default refuses: the server speaks plain HTTP). */
+    allowRemote?: boolean;
     /** Receives one line per request and lifecycle events. */
     log?: (line: string) => void;
 }

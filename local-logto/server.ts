@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,6 +31,8 @@ export interface LocalLogto {
     managementIndicator: string;
     /** The seeded M2M app holding "Logto Management API access". */
     bootstrap: { appId: string; appSecret: string };
+    /** The bearer token of the control API (`undefined` when it is off). */
+    controlToken?: string;
     faults: { set(rules: FaultRule[]): void; clear(): void };
     setTokenTtlOverride(seconds: number | undefined): void;
     counters: { snapshot(): RequestCounts; reset(): void };
@@ -42,6 +46,8 @@ export interface LaunchedLocalLogto {
     /** True when this start seeded the data dir (the CLI then prints the bootstrap secret, once). */
     seededNow: boolean;
     bootstrapFile: string;
+    /** `<dataDir>/control-token` when the control API is on. */
+    controlTokenFile?: string;
 }
 
 const controlPrefix = "/__local/";
@@ -56,6 +62,27 @@ const swaggerStub = {
 function endpointFor(host: string, port: number): string {
     const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
     return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** Loopback: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+    if (host === "localhost" || host === "::1") return true;
+    return isIP(host) === 4 && host.startsWith("127.");
+}
+
+/** The control token from an Authorization header, compared in constant time. */
+function controlAuthorized(header: string | undefined, token: string): boolean {
+    const given = Buffer.from(/^Bearer (\S+)$/.exec(header ?? "")?.[1] ?? "");
+    const expected = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Writes a file under the data dir readable by the owner only, atomically (temp file + rename). */
+function writeOwnerOnlyFile(file: string, content: string): void {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, content, { mode: 0o600 });
+    chmodSync(temp, 0o600);
+    renameSync(temp, file);
 }
 
 /** Writes `<dataDir>/bootstrap.json` readable by the owner only, atomically (temp file + rename). */
@@ -100,11 +127,23 @@ function faultResponse(strike: NonNullable<FaultDecision["strike"]>): HttpRespon
 
 /** Starts a local Logto: store, seed, signing key, HTTP server. */
 export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise<LaunchedLocalLogto> {
+    const host = options.host ?? "127.0.0.1";
+    // Plain HTTP, a bootstrap app holding the whole Management API, and test controls: loopback unless asked.
+    if (!isLoopbackHost(host) && options.allowRemote !== true) {
+        throw new Error(`local Logto: refusing to listen on ${host}: it speaks plain HTTP and serves a bootstrap app with full Management API access; ` +
+            "bind to 127.0.0.1 (the default), or allow another address explicitly (--allow-remote, allowRemote: true)");
+    }
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = path.resolve(options.dataDir ?? mkdtempSync(path.join(tmpdir(), "local-logto-")));
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const log = options.log ?? (() => {});
-    const controlEnabled = options.controlApi ?? process.env.LOCAL_LOGTO_CONTROL === "1";
+    // Only by the caller's own choice, never by the environment; and only with the token.
+    const controlToken = options.controlApi === true ? randomBytes(32).toString("base64url") : undefined;
+    if (!isLoopbackHost(host)) {
+        const warning = `WARNING: listening on ${host}, beyond loopback: whoever reaches it can use its token endpoint and Management API`;
+        if (options.log !== undefined) options.log(warning);
+        else process.stderr.write(`local-logto: ${warning}\n`);
+    }
 
     const store = new Store(dataDir);
     const jose = startJoseRuntime();
@@ -182,8 +221,12 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         }
 
         // Test controls: never counted, never faulted.
-        if (controlEnabled && url.pathname.startsWith(controlPrefix)) {
+        if (controlToken !== undefined && url.pathname.startsWith(controlPrefix)) {
             const raw = await readRawBody(req);
+            if (!controlAuthorized(req.headers.authorization, controlToken)) {
+                writeResponse(res, json(401, { message: "the control API needs Authorization: Bearer <control token>" }));
+                return;
+            }
             writeResponse(res, handleControlRequest(method, url.pathname, raw, {
                 counters,
                 faults,
@@ -247,7 +290,6 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     });
     server.keepAliveTimeout = 5_000;
 
-    const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(options.port ?? 0, host, () => {
@@ -259,6 +301,8 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
 
     const bootstrapFile = path.join(dataDir, "bootstrap.json");
     writeBootstrapFile(bootstrapFile, { endpoint, appId: credentials.appId, appSecret: credentials.appSecret, managementIndicator });
+    const controlTokenFile = controlToken !== undefined ? path.join(dataDir, "control-token") : undefined;
+    if (controlTokenFile !== undefined) writeOwnerOnlyFile(controlTokenFile, `${controlToken}\n`);
     log(`local Logto listening on ${endpoint} (data: ${dataDir})`);
 
     let closing: Promise<void> | undefined;
@@ -266,6 +310,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         endpoint,
         managementIndicator,
         bootstrap: { appId: credentials.appId, appSecret: credentials.appSecret },
+        ...(controlToken !== undefined ? { controlToken } : {}),
         faults: { set: (rules) => faults.set(rules), clear: () => faults.clear() },
         setTokenTtlOverride: (seconds) => {
             tokenTtlOverride = seconds;
@@ -284,5 +329,5 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
             return closing;
         },
     };
-    return { logto, dataDir, seededNow, bootstrapFile };
+    return { logto, dataDir, seededNow, bootstrapFile, ...(controlTokenFile !== undefined ? { controlTokenFile } : {}) };
 }

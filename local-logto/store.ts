@@ -1,5 +1,5 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import { chmodSync } from "node:fs";
+import { chmodSync, closeSync, openSync } from "node:fs";
 import * as path from "node:path";
 
 /**
@@ -169,9 +169,12 @@ export class Store {
 
     constructor(dataDir: string) {
         const file = path.join(dataDir, "logto.sqlite");
-        this.db = new DatabaseSync(file);
-        // It holds app secrets and the private signing key: owner only (the WAL files inherit this mode).
+        // It holds app secrets and the private signing key: owner only from its first byte (SQLite would create
+        // it with the umask's mode, readable by others until a later chmod). An empty file is a new database,
+        // and SQLite gives its WAL files the database file's mode.
+        closeSync(openSync(file, "a", 0o600));
         chmodSync(file, 0o600);
+        this.db = new DatabaseSync(file);
         this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         this.db.exec(schema);
     }

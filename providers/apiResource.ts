@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
-import { isNotFound, logtoCode } from "./logtoApi";
+import { logtoCode } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { adoptFlag, isUsableIndicator, maxAccessTokenTtl, requiredText } from "./validation";
@@ -109,11 +109,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id) {
-        try {
-            await connection.get().deleteResource(id);
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // Gone already is fine (false for a 404); any other failure fails the delete.
+        await connection.get().deleteResource(id);
     },
 };
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
-import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
+import { logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
 import { resourceScopes } from "./listings";
 import { diffProperties, optionalTextEqual } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
@@ -107,13 +107,9 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id, props) {
-        try {
-            // Also false/404 when the resource itself was deleted (its permissions went with it).
-            const api = connection.get();
-            await resourceScopes.changing(api, String(props.resourceId), () => api.deleteScope(String(props.resourceId), id));
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // False (a 404) also when the resource itself was deleted: its permissions went with it.
+        const api = connection.get();
+        await resourceScopes.changing(api, String(props.resourceId), () => api.deleteScope(String(props.resourceId), id));
     },
 };
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { checkWith, isUnknown } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
-import { isNotFound, logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
+import { logtoCode, orUndefinedIfGone, type LogtoSecret } from "./logtoApi";
 import { applicationSecrets } from "./listings";
 import { diffProperties } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
@@ -171,13 +171,9 @@ export const provider: pulumi.dynamic.ResourceProvider = {
             }
             return;
         }
-        try {
-            // Also a 404 when the app itself was deleted, secrets and all.
-            const api = connection.get();
-            await applicationSecrets.changing(api, String(props.applicationId), () => api.deleteApplicationSecret(String(props.applicationId), String(props.secretName)));
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // False (a 404) also when the app itself was deleted, secrets and all.
+        const api = connection.get();
+        await applicationSecrets.changing(api, String(props.applicationId), () => api.deleteApplicationSecret(String(props.applicationId), String(props.secretName)));
     },
 };
 

@@ -123,7 +123,10 @@ export function settingHint(error: unknown): string | undefined {
     if (name === "LogtoTokenError") {
         switch (oidcError) {
             case "invalid_client":
-                return `check the stack settings ${setting("appId")} and ${setting("appSecret")}`;
+                return `check the stack settings ${setting("appId")} and ${setting("appSecret")}. If you have just changed ` +
+                    "them (a rotated bootstrap secret): `pulumi refresh` and `pulumi destroy` configure the providers from the " +
+                    "settings of the last deployment, not from the stack config; run `pulumi refresh --run-program` or " +
+                    "`pulumi destroy --run-program` (or `pulumi up` first), see docs/recovery.md";
             case "insufficient_scope":
                 return `the bootstrap app named by ${setting("appId")} must hold the Management API's "all" permission`;
             case "invalid_target":

@@ -6,7 +6,7 @@ import { LogtoDynamicResource } from "./dynamicResource";
 import { stackIdentity } from "./stackIdentity";
 import { isSecretNamed } from "./applicationSecret";
 import { applicationSecrets } from "./listings";
-import { isNotFound, logtoCode, PartialFailure, type LogtoApi, type LogtoSecret } from "./logtoApi";
+import { logtoCode, PartialFailure, type LogtoApi, type LogtoSecret } from "./logtoApi";
 import { deepEqual, diffProperties, idSetEqual, optionalTextEqual, type Equality } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { orderLike, setDelta } from "./setDelta";
@@ -299,11 +299,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id) {
-        try {
-            await connection.get().deleteApplication(id);
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // Gone already is fine (false for a 404); any other failure fails the delete and keeps the app in the state.
+        await connection.get().deleteApplication(id);
     },
 };
 

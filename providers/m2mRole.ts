@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkWith, containsUnknown } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
-import { isNotFound, logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
+import { logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
 import { diffProperties, idSetEqual } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { orderLike, setDelta } from "./setDelta";
@@ -189,12 +189,9 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id) {
-        try {
-            // Logto removes the role's app assignments with it.
-            await connection.get().deleteRole(id);
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
+        // Logto removes the role's app assignments with it. A role already gone is fine (the client answers
+        // false for a 404); any other failure fails the delete and keeps the role in the state.
+        await connection.get().deleteRole(id);
     },
 };
 

@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
+import { agentFetch } from "../client/http";
 import { verifyStackOutputs, requestClientCredentialsToken, type VerifiableApp } from "../component/verify";
 import { logtoM2MProgram } from "../program";
 
@@ -120,8 +121,8 @@ async function callShoppingApi(endpoint: string, apps: Record<string, Verifiable
             if (held === undefined) continue;
             const token = await requestClientCredentialsToken({ ...app, resource: "https://shopping.api", scopes: held });
             const auth = { authorization: `Bearer ${token.accessToken}` };
-            const read = await fetch(`${base}/products`, { headers: auth });
-            const write = await fetch(`${base}/products`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: `from ${name}` }) });
+            const read = await agentFetch(`${base}/products`, { headers: auth });
+            const write = await agentFetch(`${base}/products`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: `from ${name}` }) });
             say(`  ${name} (scope "${token.scope.join(" ")}"): GET /products -> ${read.status}, POST /products -> ${write.status}`);
         }
     } finally {

@@ -5,6 +5,7 @@
  *   pulumi stack output --json --show-secrets | node dist/scripts/verify.js
  */
 import { readFileSync } from "node:fs";
+import { closeHttpAgent } from "../client/http";
 import { verifyStackOutputs, type StackOutputValues } from "../component/verify";
 
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     const checks = await verifyStackOutputs(outputs);
     for (const c of checks) console.log(`ok  ${c.app}  ${c.resource}: ${c.granted.join(" ") || "(none)"}`);
     console.log(`verify: ${checks.length} token checks match the spec`);
+    // The agent's keep-alive sockets would hold the process open a few seconds more.
+    await closeHttpAgent();
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,6 @@
+import type { RequestInit, Response } from "undici";
+import { agentFetch, closeHttpAgent } from "../../client/http";
+
 /**
  * The service side of the downstream stack, as Logto's M2M guide writes it: get an access token with the
  * client-credentials grant, then call the API with it. Run: `node dist/examples/consumer/service.js` with the
@@ -21,7 +24,8 @@ export interface AccessToken {
 
 /** POST {endpoint}/oidc/token, Basic auth with App ID and App Secret, form-encoded grant, resource and scope. */
 export async function fetchAccessToken(env: ServiceEnv): Promise<AccessToken> {
-    const response = await fetch(env.LOGTO_TOKEN_ENDPOINT, {
+    // The client's HTTP agent: HTTPS_PROXY/NO_PROXY honoured, TLS verification always on.
+    const response = await agentFetch(env.LOGTO_TOKEN_ENDPOINT, {
         method: "POST",
         headers: {
             "Content-Type": "application/x-www-form-urlencoded",
@@ -39,8 +43,8 @@ export async function fetchAccessToken(env: ServiceEnv): Promise<AccessToken> {
 }
 
 /** Calls the API with the token in the Authorization header. */
-export async function callApi(url: string, token: AccessToken, init: RequestInit = {}): Promise<Response> {
-    return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token.access_token}` } });
+export async function callApi(url: string, token: AccessToken, init: Omit<RequestInit, "dispatcher"> = {}): Promise<Response> {
+    return agentFetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token.access_token}` } });
 }
 
 async function main(): Promise<void> {
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
     console.log(`token for ${env.API_RESOURCE}, scope "${token.scope ?? ""}", expires in ${token.expires_in} s`);
     const response = await callApi(`${env.SHOPPING_API_URL.replace(/\/+$/, "")}/products`, token);
     console.log(`GET /products -> ${response.status} ${await response.text()}`);
+    await closeHttpAgent();
 }
 
 if (require.main === module) {

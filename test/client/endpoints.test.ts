@@ -149,6 +149,21 @@ describe("typed endpoints", () => {
             expect(await client.deleteApplication(app.id)).toBe(true);
             expect(await client.getApplication(app.id)).toBeUndefined();
         });
+
+        test("a name with URL-reserved characters addresses exactly its own object", async () => {
+            const app = await client.createApplication({ name: "encoder" });
+            const names = ["ci/2026", "ci", "a?b#c", "50% off", "x y+z"];
+            for (const name of names) await client.createApplicationSecret(app.id, { name });
+            const left = async () => (await client.listApplicationSecrets(app.id)).map((s) => s.name).sort();
+            // Each delete must reach the secret named, not a prefix of it ("ci"), a query or a fragment.
+            expect(await client.deleteApplicationSecret(app.id, "ci/2026")).toBe(true);
+            expect(await left()).toEqual(["50% off", "Default secret", "a?b#c", "ci", "x y+z"]);
+            expect(await client.deleteApplicationSecret(app.id, "a?b#c")).toBe(true);
+            expect(await client.deleteApplicationSecret(app.id, "50% off")).toBe(true);
+            expect(await client.deleteApplicationSecret(app.id, "x y+z")).toBe(true);
+            expect(await left()).toEqual(["Default secret", "ci"]);
+            expect(await client.deleteApplication(app.id)).toBe(true);
+        });
     });
 });
 

@@ -71,11 +71,15 @@ describe("response shapes", () => {
     test("a shape error never shows a value, not even a secret's", () => {
         const secrets = [{ name: "ci", value: "s3cr3t-value", createdAt: "yesterday", expiresAt: null }];
         expect(() => parseResponse(applicationSecretListSchema, secrets, "GET /api/applications/a/secrets")).toThrow(/field 0\.createdAt/);
+        let caught: unknown;
         try {
             parseResponse(z.object({ value: z.number() }), { value: "s3cr3t-value" }, "GET /x");
         } catch (error) {
-            expect((error as Error).message).not.toContain("s3cr3t");
+            caught = error;
         }
+        expect(caught).toBeInstanceOf(LogtoResponseShapeError);
+        expect((caught as Error).message).toMatch(/field value/);
+        expect((caught as Error).message).not.toContain("s3cr3t");
     });
 });
 

@@ -45,6 +45,20 @@ describe("the Management API token", () => {
         expect(logto.counters.snapshot()).toMatchObject({ token: 2, api: 2 });
     });
 
+    test("a token is renewed within its refresh margin, while Logto would still take it", async () => {
+        // Management API tokens live 3600 s; the margin is 60 s. The client's clock is moved, Logto's is not.
+        let now = Date.now();
+        const client = clientFor(logto, { now: () => now });
+        await client.listResources();
+        now += (3600 - 120) * 1000;
+        await client.listResources();
+        expect(logto.counters.snapshot()).toMatchObject({ token: 1, api: 2 });
+        now += 90 * 1000;
+        await client.listResources();
+        expect(logto.counters.snapshot()).toMatchObject({ token: 2, api: 3 });
+        expect(client.stats()).toMatchObject({ requests: 3, tokenRequests: 2 });
+    });
+
     test("a token the API refuses (401) is replaced once and the call repeated", async () => {
         logto.setTokenTtlOverride(2);
         // A client whose clock stands still believes its token fresh long after the server finds it expired:

@@ -133,7 +133,11 @@ describe("fault injection", () => {
 describe("control API over HTTP", () => {
     const { logto, api } = useLocalLogto({ controlApi: true });
     const control = (method: string, path: string, body?: unknown) =>
-        httpRequest(`${logto().endpoint}/__local/${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        httpRequest(`${logto().endpoint}/__local/${path}`, {
+            method,
+            headers: { authorization: `Bearer ${logto().controlToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
 
     it("reads counters (GET) and answers then resets them (POST); control calls are not counted", async () => {
         await control("POST", "counters");
@@ -164,12 +168,33 @@ describe("control API over HTTP", () => {
         expect(await ask()).toBe(3600);
     });
 
-    it("is off by default", async () => {
-        const plain = await startLocalLogto({ port: 0 });
+    it("is off by default, and the environment cannot switch it on", async () => {
+        process.env.LOCAL_LOGTO_CONTROL = "1";
+        let plain;
         try {
+            plain = await startLocalLogto({ port: 0 });
+        } finally {
+            delete process.env.LOCAL_LOGTO_CONTROL;
+        }
+        try {
+            expect(plain.controlToken).toBeUndefined();
             expect((await httpRequest(`${plain.endpoint}/__local/counters`)).status).toBe(404);
+            expect((await httpRequest(`${plain.endpoint}/__local/bootstrap`)).text).not.toContain(plain.bootstrap.appSecret);
         } finally {
             await plain.close();
         }
+    });
+
+    it("answers nothing without its token: no bootstrap secret, no counters, no faults", async () => {
+        const wrong = { authorization: "Bearer not-the-token" };
+        for (const headers of [{}, wrong, { authorization: `Basic ${logto().controlToken}` }]) {
+            const bootstrap = await httpRequest(`${logto().endpoint}/__local/bootstrap`, { headers });
+            expect(bootstrap.status).toBe(401);
+            expect(bootstrap.text).not.toContain(logto().bootstrap.appSecret);
+            expect((await httpRequest(`${logto().endpoint}/__local/faults`, { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify([{ kind: "503" }]) })).status).toBe(401);
+        }
+        expect((await api().get("/api/resources")).status).toBe(200);
+        expect((await control("GET", "bootstrap")).body).toEqual(logto().bootstrap);
+        expect(logto().controlToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 });

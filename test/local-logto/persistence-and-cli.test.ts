@@ -61,6 +61,34 @@ describe("persistence across a restart", () => {
         }
     });
 
+    it("creates its database file owner-only from the start, before SQLite writes to it", async () => {
+        // What the database file is like at the moment SQLite opens it (it holds secrets and the signing key).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sqlite = require("node:sqlite") as { DatabaseSync: new (file: string) => unknown };
+        const original = sqlite.DatabaseSync;
+        const seen: Array<number | "absent"> = [];
+        sqlite.DatabaseSync = class extends (original as new (file: string) => object) {
+            constructor(file: string) {
+                let mode: number | "absent" = "absent";
+                try {
+                    mode = statSync(file).mode & 0o777;
+                } catch { /* not there yet */ }
+                seen.push(mode);
+                super(file);
+            }
+        } as typeof original;
+        const umask = process.umask(0o022);
+        try {
+            const logto = await startLocalLogto({ port: 0, dataDir });
+            await logto.close();
+        } finally {
+            sqlite.DatabaseSync = original;
+            process.umask(umask);
+        }
+        expect(seen).toEqual([0o600]);
+        expect(statSync(path.join(dataDir, "logto.sqlite")).mode & 0o777).toBe(0o600);
+    });
+
     it("removes the temporary data dir it created when none was given", async () => {
         const lines: string[] = [];
         const logto = await startLocalLogto({ port: 0, log: (line) => lines.push(line) });
@@ -127,10 +155,10 @@ describe("CLI (node dist/local-logto/main.js)", () => {
         expect(await stopCli(cli.child, "SIGINT")).toBe(0);
     });
 
-    it("takes fault rules, the token lifetime and the control API from env", async () => {
-        const child = spawn(process.execPath, [path.join(repoRoot, "dist", "local-logto", "main.js"), "--quiet", "--port", "0", "--data-dir", dataDir], {
+    it("takes fault rules and the token lifetime from env, the control API from --control only (with its token)", async () => {
+        const child = spawn(process.execPath, [path.join(repoRoot, "dist", "local-logto", "main.js"), "--quiet", "--control", "--port", "0", "--data-dir", dataDir], {
             stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, LOCAL_LOGTO_CONTROL: "1", LOCAL_LOGTO_TOKEN_TTL: "7", LOCAL_LOGTO_FAULTS: JSON.stringify([{ kind: "503", route: "GET /api/resources", count: 1 }]) },
+            env: { ...process.env, LOCAL_LOGTO_TOKEN_TTL: "7", LOCAL_LOGTO_FAULTS: JSON.stringify([{ kind: "503", route: "GET /api/resources", count: 1 }]) },
         });
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -147,9 +175,44 @@ describe("CLI (node dist/local-logto/main.js)", () => {
             const auth = { authorization: `Bearer ${token.body.access_token}` };
             expect((await httpRequest(`${endpoint}/api/resources`, { headers: auth })).status).toBe(503);
             expect((await httpRequest(`${endpoint}/api/resources`, { headers: auth })).status).toBe(200);
-            expect((await httpRequest(`${endpoint}/__local/counters`)).body.byRoute).toEqual({ "GET /api/resources": 2 });
+            const tokenFile = path.join(dataDir, "control-token");
+            expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+            const control = { authorization: `Bearer ${readFileSync(tokenFile, "utf8").trim()}` };
+            expect((await httpRequest(`${endpoint}/__local/counters`)).status).toBe(401);
+            expect((await httpRequest(`${endpoint}/__local/counters`, { headers: control })).body.byRoute).toEqual({ "GET /api/resources": 2 });
         } finally {
             await stopCli(child, "SIGTERM");
+        }
+    });
+
+    it("does not switch the control API on from LOCAL_LOGTO_CONTROL, and says so", async () => {
+        const child = spawn(process.execPath, [path.join(repoRoot, "dist", "local-logto", "main.js"), "--quiet", "--port", "0", "--data-dir", dataDir], {
+            stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOCAL_LOGTO_CONTROL: "1" },
+        });
+        let output = "";
+        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        await new Promise<void>((resolve) => child.stdout.on("data", () => /^Data: /m.test(output) && resolve()));
+        try {
+            expect(output).toContain("LOCAL_LOGTO_CONTROL is ignored");
+            const endpoint = /listening on (\S+)/.exec(output)![1]!;
+            expect((await httpRequest(`${endpoint}/__local/bootstrap`)).status).toBe(404);
+        } finally {
+            await stopCli(child, "SIGTERM");
+        }
+    });
+
+    it("refuses to listen beyond loopback unless --allow-remote, and then warns", async () => {
+        const refused = spawn(process.execPath, [path.join(repoRoot, "dist", "local-logto", "main.js"), "--quiet", "--host", "0.0.0.0", "--port", "0", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+        let refusal = "";
+        refused.stderr.on("data", (chunk: Buffer) => (refusal += chunk.toString()));
+        expect(await new Promise((resolve) => refused.on("exit", resolve))).not.toBe(0);
+        expect(refusal).toMatch(/refusing to listen on 0\.0\.0\.0/);
+        const cli = await startCli(["--host", "0.0.0.0", "--allow-remote", "--port", "0", "--data-dir", dataDir]);
+        try {
+            expect(cli.output()).toMatch(/WARNING: listening on 0\.0\.0\.0, beyond loopback/);
+        } finally {
+            await stopCli(cli.child, "SIGTERM");
         }
     });
 

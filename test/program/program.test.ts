@@ -32,7 +32,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         sandbox = engineSandbox();
         ({ spec, names } = exampleSpec(target));
         stack = await inlineStack(sandbox, project, "dev", () => logtoM2MProgram(), target.stackConfig());
-        api = await startShoppingApi(target.connection.endpoint, names.shopping);
+        api = await startShoppingApi(target.upstreamEndpoint, names.shopping);
     });
     afterAll(async () => {
         await api?.stop();
@@ -47,7 +47,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const preview = await stack.preview();
         expect(preview.changeSummary).toEqual({ create: 13 });
         const counts = target.counts();
-        if (counts) expect(counts.api).toBe(0);
+        expect(counts.api).toBe(0);
     });
 
     test("the example spec applies: every app gets its id, its secret as a Pulumi secret, and its permissions", async () => {
@@ -78,7 +78,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const result = await upWith(spec);
         expect(result.summary.resourceChanges).toEqual({ same: 13 });
         const counts = target.counts();
-        if (counts) expect(counts).toEqual({ token: 0, api: 0, byRoute: {} });
+        expect(counts).toEqual({ token: 0, api: 0, byRoute: {} });
     });
 
     test("verify finds every app's token grants exactly what the spec says", async () => {
@@ -152,7 +152,7 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const result = await upWith(next);
         expect(result.summary.resourceChanges).toEqual({ update: 1, same: 12 });
         const counts = target.counts();
-        if (counts) expect(counts.byRoute).toEqual({ "POST /api/roles/:id/scopes": 1 });
+        expect(counts.byRoute).toEqual({ "POST /api/roles/:id/scopes": 1 });
         expect(apps(await stack.outputs())[names.storefront]!.resources).toEqual({ [names.shopping]: ["read:products", "write:products"] });
         spec = next;
     });
@@ -180,10 +180,8 @@ describe("the M2M program applying examples/spec.yaml", () => {
         const result = await upWith(next);
         expect(result.summary.resourceChanges).toEqual({ delete: 2, same: 11 });
         const counts = target.counts();
-        if (counts) {
-            expect(Object.keys(writes(counts.byRoute)).sort()).toEqual(["DELETE /api/applications/:id", "DELETE /api/applications/:id/secrets/:name"].filter((r) => r in counts.byRoute).sort());
-            expect(counts.byRoute["DELETE /api/applications/:id"]).toBe(1);
-        }
+        expect(Object.keys(writes(counts.byRoute)).sort()).toEqual(["DELETE /api/applications/:id", "DELETE /api/applications/:id/secrets/:name"].filter((r) => r in counts.byRoute).sort());
+        expect(counts.byRoute["DELETE /api/applications/:id"]).toBe(1);
         expect(await target.client.getApplication(byName[names.sync]!.appId)).toBeUndefined();
         expect(await target.client.getApplication(byName[names.storefront]!.appId)).toBeDefined();
         expect(await target.client.findRoleByName(names.editor)).toBeDefined();
@@ -212,7 +210,7 @@ describe("a spec with errors", () => {
         expect(message).toContain("roles[0].permissions[0].resource: unknown resource");
         expect(message).toContain("apps[1].name: duplicate app name");
         const counts = fixture.target().counts();
-        if (counts) expect(counts.api).toBe(0);
+        expect(counts.api).toBe(0);
         // Only the stack itself, which Pulumi registers before running any program.
         expect(((await stack.exportStack()).deployment.resources ?? []).map((r: { type: string }) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
@@ -225,7 +223,7 @@ describe("a spec with errors", () => {
         });
         expect(message).toMatch(new RegExp(`unknown role "no-such-role-${tag}" \\(apps\\[0\\]\\.roles\\[0\\]\\)`));
         const counts = fixture.target().counts();
-        if (counts) expect(writes(counts.byRoute)).toEqual({});
+        expect(writes(counts.byRoute)).toEqual({});
         expect(await fixture.target().client.findResourceByIndicator(`https://shop-${tag}.api`)).toBeUndefined();
         await stack.destroy();
     });

@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError, type Stack } from "@pulumi/pulumi/automation";
 import { descendants, pulumiCliProcesses } from "./processes";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
 /**
@@ -57,6 +57,16 @@ export class RequestTrigger {
     }
 }
 
+/** True when the process is gone or dead (a zombie not yet reaped by whoever inherited it). */
+export function processGone(pid: number): boolean {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    } catch {
+        return true;
+    }
+}
+
 export interface KilledUp {
     /** False when the up finished before the chosen moment came. */
     killed: boolean;
@@ -79,10 +89,17 @@ export async function upKilledAfterRequests(stack: Stack, trigger: RequestTrigge
     }
 }
 
-/** Runs `up` and SIGKILLs the CLI after `ms` milliseconds (before any request to Logto, when `ms` is small). */
-export async function upKilledAfterMs(stack: Stack, ms: number): Promise<KilledUp> {
+/**
+ * Runs `up` and SIGKILLs the CLI after `ms` milliseconds (before any request to Logto, when `ms` is small), or
+ * at the `lastRequest`-th request to Logto if that comes first, so that an up faster than `ms` is killed too.
+ */
+export async function upKilledAfterMs(stack: Stack, ms: number, trigger: RequestTrigger, lastRequest: number): Promise<KilledUp> {
     let pids: number[] = [];
-    const timer = setTimeout(() => (pids = killPulumi()), ms);
+    const kill = () => {
+        if (pids.length === 0) pids = killPulumi();
+    };
+    const timer = setTimeout(kill, ms);
+    trigger.after(lastRequest, kill);
     try {
         await stack.up();
         return { killed: false, pids };
@@ -91,6 +108,7 @@ export async function upKilledAfterMs(stack: Stack, ms: number): Promise<KilledU
         return { killed: true, pids, error };
     } finally {
         clearTimeout(timer);
+        trigger.disarm();
     }
 }
 
@@ -135,15 +153,33 @@ export async function recoverAfterKilledUp(stack: Stack): Promise<string[]> {
 }
 
 /**
- * The file backend's documented fix for a checkpoint the kill cut short: copy `<stack>.json.bak` (the previous
- * checkpoint, which the backend keeps beside it) over `<stack>.json`. False where there is none to restore.
+ * The file backend's documented fix (docs/recovery.md) for a checkpoint the kill cut short. The backend keeps
+ * each checkpoint as `<stack>.json` plus its attributes `<stack>.json.attrs`, and the previous pair as
+ * `<stack>.json.bak` and `<stack>.json.bak.attrs`. Either file of the pair may be cut short: an empty or
+ * unreadable `.json.attrs` beside an intact `.json` also gives `failed to load checkpoint: EOF`. Every broken
+ * file of the pair is replaced by its `.bak` twin. False where nothing was broken or there is no `.bak`.
  */
-async function restorePreviousCheckpoint(stack: Stack): Promise<boolean> {
+export async function restorePreviousCheckpoint(stack: Stack): Promise<boolean> {
     const backend = stack.workspace.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
     if (backend === undefined || !backend.startsWith("file://")) return false;
     const project = (await stack.workspace.projectSettings()).name;
     const file = path.join(new URL(backend).pathname, ".pulumi", "stacks", project, `${stack.name.split("/").pop()}.json`);
-    if (!existsSync(`${file}.bak`)) return false;
-    copyFileSync(`${file}.bak`, file);
-    return true;
+    let restored = false;
+    for (const current of [file, `${file}.attrs`]) {
+        const previous = current === file ? `${file}.bak` : `${file}.bak.attrs`;
+        if (readableJson(current) || !existsSync(previous)) continue;
+        copyFileSync(previous, current);
+        restored = true;
+    }
+    return restored;
+}
+
+/** Whether a file holds one whole JSON document (a cut-short write does not). */
+function readableJson(file: string): boolean {
+    try {
+        JSON.parse(readFileSync(file, "utf8"));
+        return true;
+    } catch {
+        return false;
+    }
 }

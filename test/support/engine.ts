@@ -55,7 +55,77 @@ export function pulumiCli(): Promise<PulumiCommand> {
     return pulumiCommand;
 }
 
+interface LanguageServerClass {
+    prototype: { run(call: unknown, callback: (...args: unknown[]) => void): unknown };
+}
+
+/** Inline program runs of this process that have not called back yet. */
+const runsInFlight = new Set<Promise<void>>();
+let runsTracked = false;
+
+/**
+ * `stack.up()` resolves when the CLI exits, but the program's run (the Automation API's language server, in
+ * this process) can end later: after a failure the engine exits first, and the program's last RPCs then fail
+ * against it (`14 UNAVAILABLE: No connection established`). Those failures landed in whichever test ran next
+ * (jest charges an unhandled rejection to the running test). So the runs are tracked, and the harness's stack
+ * operations return only when every run has called back.
+ */
+function trackInlineRuns(): void {
+    if (runsTracked) return;
+    runsTracked = true;
+    // Internal to the Automation API (no typings); its `run` serves each inline run.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LanguageServer } = require("@pulumi/pulumi/automation/server") as { LanguageServer: LanguageServerClass };
+    const run = LanguageServer.prototype.run;
+    LanguageServer.prototype.run = function (call, callback) {
+        let finished!: () => void;
+        const done = new Promise<void>((resolve) => (finished = resolve));
+        runsInFlight.add(done);
+        const end = () => {
+            runsInFlight.delete(done);
+            finished();
+        };
+        try {
+            return run.call(this, call, (...args: unknown[]) => {
+                end();
+                callback(...args);
+            });
+        } catch (error) {
+            end();
+            throw error;
+        }
+    };
+}
+
+/**
+ * Waits until no inline program runs in this process. Bounded: a run still going after `timeoutMs` is reported
+ * and no longer waited for (so one stuck run cannot hold up every later operation).
+ */
+export async function inlineRunsSettled(timeoutMs = 60_000): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    try {
+        while (runsInFlight.size > 0) {
+            if (await Promise.race([Promise.all([...runsInFlight]), timeout]) === "timeout") {
+                const stuck = runsInFlight.size;
+                runsInFlight.clear();
+                return `${stuck} inline program run(s) still going ${timeoutMs} ms after the engine exited`;
+            }
+        }
+    } finally {
+        clearTimeout(timer);
+    }
+    // One macrotask more: rejections the run left behind are reported now, not in the next test.
+    await new Promise((resolve) => setImmediate(resolve));
+    return undefined;
+}
+
+const programOperations = ["up", "preview", "refresh", "previewRefresh", "destroy", "previewDestroy"] as const;
+
 export async function inlineStack(sandbox: EngineSandbox, projectName: string, stackName: string, program: PulumiFn, config: ConfigMap = {}): Promise<Stack> {
+    trackInlineRuns();
     const stack = await LocalWorkspace.createOrSelectStack(
         { projectName, stackName, program },
         {
@@ -66,6 +136,22 @@ export async function inlineStack(sandbox: EngineSandbox, projectName: string, s
         },
     );
     if (Object.keys(config).length > 0) await stack.setAllConfig(config);
+    for (const operation of programOperations) {
+        const original = stack[operation].bind(stack) as (...args: unknown[]) => Promise<unknown>;
+        (stack as unknown as Record<string, unknown>)[operation] = async (...args: unknown[]) => {
+            let failed = false;
+            try {
+                return await original(...args);
+            } catch (error) {
+                failed = true;
+                throw error;
+            } finally {
+                const stuck = await inlineRunsSettled();
+                // The operation's own failure wins; a run that never ends after a success is a failure of its own.
+                if (stuck !== undefined && !failed) throw new Error(`${operation}: ${stuck}`);
+            }
+        };
+    }
     return stack;
 }
 
@@ -82,3 +168,4 @@ export async function cliStackExport(sandbox: EngineSandbox, stackName: string):
         { cwd: sandbox.workDir, env: { ...process.env, ...sandbox.env }, maxBuffer: 256 * 1024 * 1024 });
     return stdout;
 }
+

@@ -2,6 +2,7 @@ import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { randomBytes } from "node:crypto";
 import { closeHttpAgent, connectionFromEnv, ManagementClient, RequestBudget, type ConnectionSettings } from "../../client";
 import { startLocalLogto, type LocalLogto, type RequestCounts } from "../../local-logto";
+import { startCountingProxy, type CountingProxy } from "./countingProxy";
 
 /**
  * The Logto the provider tests run against: the one given by LOGTO_ENDPOINT / LOGTO_APP_ID / LOGTO_APP_SECRET
@@ -9,7 +10,13 @@ import { startLocalLogto, type LocalLogto, type RequestCounts } from "../../loca
  * and indicator a test makes carries `runId`, so that `cleanup` removes exactly what this run left behind.
  */
 export interface LogtoTarget {
+    /**
+     * What the providers and the test's client use. Against another Logto its endpoint is a counting proxy on
+     * loopback in front of it, so that `counts` works there too.
+     */
     connection: ConnectionSettings;
+    /** The Logto itself (its tokens' issuer is `${upstreamEndpoint}/oidc`). */
+    upstreamEndpoint: string;
     /** Present when the local Logto runs in this process: its request counters and fault injection. */
     local?: LocalLogto;
     /** A client of the test's own (not the providers'), to look at Logto and change it out of band. */
@@ -18,8 +25,8 @@ export interface LogtoTarget {
     runId: string;
     /** Stack config of the connection: logto:endpoint, logto:appId, logto:appSecret (secret), ... */
     stackConfig(extra?: ConfigMap): ConfigMap;
-    /** The local Logto's counters since the last `resetCounts` (undefined against another Logto). */
-    counts(): RequestCounts | undefined;
+    /** Requests Logto received since the last `resetCounts` (counted by the local Logto, or by the proxy). */
+    counts(): RequestCounts;
     resetCounts(): void;
     /** Deletes every object whose name, indicator or marker carries `runId`, then stops the local Logto. */
     close(): Promise<void>;
@@ -31,18 +38,26 @@ export function usingRemoteLogto(env: NodeJS.ProcessEnv = process.env): boolean 
 
 export async function startLogtoTarget(): Promise<LogtoTarget> {
     let local: LocalLogto | undefined;
+    let proxy: CountingProxy | undefined;
     let connection: ConnectionSettings;
+    let upstreamEndpoint: string;
     if (usingRemoteLogto()) {
-        connection = connectionFromEnv(process.env);
+        const remote = connectionFromEnv(process.env);
+        upstreamEndpoint = remote.endpoint;
+        proxy = await startCountingProxy(remote.endpoint);
+        connection = { ...remote, endpoint: proxy.endpoint };
     } else {
         local = await startLocalLogto({ port: 0 });
         connection = { endpoint: local.endpoint, appId: local.bootstrap.appId, appSecret: local.bootstrap.appSecret };
+        upstreamEndpoint = local.endpoint;
     }
+    const counter = local?.counters ?? { snapshot: () => proxy!.counts(), reset: () => proxy!.reset() };
     // Its own token source (now given) and no shared budget: the test's calls never touch the providers' caches.
     const client = new ManagementClient(connection, { now: () => Date.now(), budget: local !== undefined ? RequestBudget.unlimited() : undefined });
     const runId = `t${randomBytes(3).toString("hex")}`;
     return {
         connection,
+        upstreamEndpoint,
         local,
         client,
         runId,
@@ -54,14 +69,15 @@ export async function startLogtoTarget(): Promise<LogtoTarget> {
             ...(connection.managementIndicator !== undefined ? { "logto:managementIndicator": { value: connection.managementIndicator } } : {}),
             ...extra,
         }),
-        counts: () => local?.counters.snapshot(),
-        resetCounts: () => local?.counters.reset(),
+        counts: () => counter.snapshot(),
+        resetCounts: () => counter.reset(),
         close: async () => {
             try {
                 await removeRunObjects(client, runId);
             } finally {
                 await closeHttpAgent();
                 await local?.close();
+                await proxy?.close();
             }
         },
     };
