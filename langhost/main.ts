@@ -70,8 +70,10 @@ function main(): void {
 
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutDown(signal, server));
     // The CLI holds the write end of a pipe on our stdin for our whole life; EOF means it is gone. (Started by
-    // hand with a terminal or /dev/null on stdin, there is no such pipe and nothing to watch.)
-    if (fstatSync(0).isFIFO()) {
+    // hand with a terminal or /dev/null on stdin, there is no such pipe and nothing to watch; a Node parent's
+    // "pipe" is a socket.)
+    const stdin = fstatSync(0);
+    if (stdin.isFIFO() || stdin.isSocket()) {
         process.stdin.on("data", () => {});
         process.stdin.once("end", () => shutDown("stdin closed", server));
     }
