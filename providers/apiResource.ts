@@ -23,7 +23,7 @@ export const defaultAccessTokenTtl = 3600;
 /** 30 days: Logto sets no maximum, but a longer-lived M2M token is a leak waiting to happen. */
 export const maxAccessTokenTtl = 30 * 24 * 3600;
 
-export const apiResourceArgsSchema = z.object({
+const apiResourceArgsSchema = z.object({
     name: requiredText("name"),
     indicator: requiredText("indicator").refine(isUsableIndicator, {
         error: "indicator must be an absolute URI without a fragment (#) or whitespace, e.g. https://shopping.api " +

@@ -45,7 +45,7 @@ function epochMillis(value: unknown): number | undefined {
     return undefined;
 }
 
-export const applicationSecretArgsSchema = z.object({
+const applicationSecretArgsSchema = z.object({
     applicationId: logtoId("applicationId"),
     name: requiredText("name", maxNameLength),
     expiresAt: z.union([z.number(), z.string()], { error: "expiresAt must be epoch milliseconds or an ISO date such as 2030-01-01" })

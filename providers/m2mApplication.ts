@@ -27,7 +27,7 @@ export interface M2MApplicationArgs {
 export const defaultSecretName = "Default secret";
 const maxCustomDataBytes = 4096;
 
-export const m2mApplicationArgsSchema = z.object({
+const m2mApplicationArgsSchema = z.object({
     name: requiredText("name", 256),
     description: z.string({ error: "description must be a string" }).optional(),
     roleIds: logtoIdList("roleId"),

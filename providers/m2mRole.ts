@@ -20,7 +20,7 @@ export interface M2MRoleArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-export const m2mRoleArgsSchema = z.object({
+const m2mRoleArgsSchema = z.object({
     name: requiredText("name", 128).refine((n) => !n.startsWith("#internal:"), { error: "names starting with #internal: are reserved by Logto" }),
     description: requiredText("description", 128),
     scopeIds: logtoIdList("scopeId"),
