@@ -28,8 +28,9 @@ else
   rm -rf "$tmp" "$TOOLS/node" && mv "$TOOLS/node.partial" "$TOOLS/node"
   NODE_DIR="$TOOLS/node/bin"
 fi
-export PATH="$NODE_DIR:$ROOT/bin:$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
-say "node $(node --version) at $NODE_DIR"
+# The repo's bin/ (the plugin launchers) stays off PATH: a plugin found on PATH is taken before the one bundled
+# beside a user's own Pulumi CLI. The launchers sit beside the CLI that setup builds (below) instead.
+export PATH="$NODE_DIR:$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
 
 # --- npm dependencies ----------------------------------------------------------------------------------------
 # npm itself runs under the chosen Node; every dependency is pure JavaScript, so no native build is involved.
@@ -67,9 +68,13 @@ if [ -z "$have_pulumi" ]; then
   say "built $("$have_pulumi" version)"
 fi
 export PULUMI_CLI="$have_pulumi"
-# Beside the CLI that setup built, the launcher counts as a bundled plugin (no "using ... from $PATH" warning).
-if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ] && [ ! -e "$TOOLS/bin/pulumi-resource-pulumi-nodejs" ]; then
-  ln -s ../../bin/pulumi-resource-pulumi-nodejs "$TOOLS/bin/pulumi-resource-pulumi-nodejs"
+# Beside the CLI that setup built, the launchers count as bundled plugins (no "using ... from $PATH" warning):
+# the dynamic-provider host and the Node.js language host (langhost/). A Pulumi installation of the user's own
+# keeps its own plugins: nothing is linked beside it, and .tools/bin holds no `pulumi` then.
+if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ]; then
+  for launcher in pulumi-resource-pulumi-nodejs pulumi-language-nodejs; do
+    [ -e "$TOOLS/bin/$launcher" ] || ln -s "../../bin/$launcher" "$TOOLS/bin/$launcher"
+  done
 fi
 
 # --- Pulumi environment: local file backend, passphrase secrets, no Pulumi Cloud -----------------------------
@@ -84,8 +89,17 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
 fi
 
 # --- Build -----------------------------------------------------------------------------------------------------
-# A clean build: tsc writes no incremental state, so clearing dist/ costs nothing and drops the output of
-# deleted sources (a stale compiled test would still run).
+# A clean build (rm -rf dist: the output of a deleted source must not linger, a stale compiled test would still
+# run), skipped when no source changed since the last one: the stamp is a digest of every TypeScript source's
+# path, size and mtime and of the compiler settings, so an added, edited or deleted file rebuilds.
+build_digest() {
+  (cd "$ROOT" && find . \( -path ./node_modules -o -path ./dist -o -path ./.tools -o -path ./.git \
+      -o -path ./.pulumi-state -o -path ./.local-logto \) -prune -o -name '*.ts' -type f -printf '%p %s %T@\n' \
+    | LC_ALL=C sort; stat -c '%n %s %Y' tsconfig.json package-lock.json; node --version) | sha1sum | cut -d' ' -f1
+}
 if [ "${LOGTO_M2M_SKIP_BUILD:-}" != 1 ]; then
-  (cd "$ROOT" && rm -rf dist && tsc -p tsconfig.json)
+  digest="$(build_digest)"
+  if [ "$(cat "$ROOT/dist/.build-digest" 2>/dev/null)" != "$digest" ]; then
+    (cd "$ROOT" && rm -rf dist && tsc -p tsconfig.json && echo "$digest" > dist/.build-digest)
+  fi
 fi
