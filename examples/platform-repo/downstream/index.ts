@@ -26,10 +26,11 @@ const app = m2m.requireOutput("apps").apply((apps: Record<string, M2MApp>) => {
 
 // The service requests its token with HTTP Basic (App ID : App Secret) and
 // grant_type=client_credentials&resource=<API_RESOURCE>&scope=<API_SCOPE> at LOGTO_TOKEN_ENDPOINT.
+// `apps` comes back as one secret (it holds secrets); only the app secret needs to stay one.
 export const serviceEnv = {
-    LOGTO_TOKEN_ENDPOINT: app.apply((a) => a.tokenEndpoint),
-    LOGTO_APP_ID: app.apply((a) => a.appId),
-    LOGTO_APP_SECRET: pulumi.secret(app.apply((a) => a.appSecret)),
+    LOGTO_TOKEN_ENDPOINT: pulumi.unsecret(app.apply((a) => a.tokenEndpoint)),
+    LOGTO_APP_ID: pulumi.unsecret(app.apply((a) => a.appId)),
+    LOGTO_APP_SECRET: app.apply((a) => a.appSecret),
     API_RESOURCE: resource,
-    API_SCOPE: app.apply((a) => a.resources[resource]!.join(" ")),
+    API_SCOPE: pulumi.unsecret(app.apply((a) => a.resources[resource]!.join(" "))),
 };
