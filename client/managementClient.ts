@@ -14,8 +14,8 @@ import {
 import { isUsableIndicator, resolveConnection, type ConnectionSettings, type ResolvedConnection } from "./settings";
 import { fetchClientCredentialsToken, TokenSource, tokenCacheKey, type TokenGrant } from "./tokenSource";
 
-/** The customData key under which `createApplication` stores its per-create marker. */
-export const applicationMarkerKey = "__pulumiLogtoM2M";
+import { applicationMarkerKey } from "./marker";
+export { applicationMarkerKey };
 
 export interface ManagementClientOptions {
     /**

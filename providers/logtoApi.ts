@@ -1,6 +1,6 @@
-import { ManagementClient, type ConnectionSettings } from "../client";
+import type { ConnectionSettings, ManagementClient } from "../client";
 export type { Application as LogtoApplication, ApplicationSecret as LogtoSecret, Resource as LogtoResource, Role as LogtoRole, Scope as LogtoScope } from "../client";
-export { applicationMarkerKey } from "../client";
+export { applicationMarkerKey } from "../client/marker";
 
 /** The Management API as the providers use it: the package's client, one per connection and process. */
 export type LogtoApi = ManagementClient;
@@ -10,7 +10,10 @@ export type LogtoApi = ManagementClient;
  * fetches nothing: the first API call gets the token.
  */
 export function connect(settings: ConnectionSettings): LogtoApi {
-    return ManagementClient.forConnection(settings);
+    // Required here, not at the top: the dynamic-provider host loads a provider for every check and diff (all a
+    // preview does), which need no HTTP stack; undici and the client load with the first connection.
+    const { ManagementClient: Client } = require("../client") as typeof import("../client");
+    return Client.forConnection(settings);
 }
 
 /** A 404 of the client's `LogtoApiError`, recognised by its data rather than its class (one copy per install). */

@@ -1,24 +1,25 @@
 /**
- * `npm run demo`: applies examples/spec.yaml with `pulumi up` (Automation API, inline program, local file
- * backend), prints the App IDs and how to see the secrets, verifies every app's token against the spec, and
- * calls the example shopping API as two of the apps. A second run changes nothing.
+ * `npm run demo`: `pulumi up` of this repo's Pulumi.yaml through the Pulumi CLI, as a user runs it (the program
+ * dist/index.js applies examples/spec.yaml; local file backend), then the App IDs, how to see the secrets, a
+ * verify of every app's token against the spec, and calls of the example shopping API as two of the apps. A
+ * second run changes nothing.
  *
  * Logto: the one given by LOGTO_ENDPOINT + LOGTO_APP_ID + LOGTO_APP_SECRET (+ LOGTO_TENANT_ID on Logto Cloud),
  * else the local Logto, started in this process on port LOGTO_LOCAL_PORT (default 3001) with its data in
  * .local-logto/ (kept across runs, so the stack's objects are still there next time).
  *
- * Flags: --no-verify (skip the verify step and the API calls), --destroy (remove what the demo created).
+ * Flags: --no-verify (skip the verify step and the API calls), --outputs (print the stack's outputs in full,
+ * secrets masked), --destroy (remove what the demo created).
  * Env: LOGTO_M2M_SPEC (another spec file), LOGTO_M2M_STACK (stack name; default `demo` for the local Logto,
  * `demo-<host>` for a given one), PULUMI_BACKEND_URL
  * (default file://<repo>/.pulumi-state), PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
  */
-import { CommandError, LocalWorkspace, PulumiCommand, type ConfigMap, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { verifyStackOutputs, requestClientCredentialsToken, type VerifiableApp } from "../component/verify";
-import { logtoM2MProgram } from "../program";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const projectName = "logto-m2m";
@@ -85,27 +86,58 @@ function pulumiEnv(): Record<string, string> {
     return env;
 }
 
+/** The CLI that setup chose (beside it the language host and the dynamic-provider launcher), else PATH's. */
+const pulumiBin = process.env.PULUMI_CLI ?? "pulumi";
+
+class PulumiFailed extends Error {}
+
+/** A `pulumi` command in the repo (the project of Pulumi.yaml) whose output is the demo's own (progress). */
+function pulumiShown(args: string[], env: Record<string, string>): Promise<void> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(pulumiBin, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+        child.once("error", reject);
+        child.once("exit", (code) => (code === 0 ? resolve() : reject(new PulumiFailed(`pulumi ${args[0]} failed (exit code ${code}): see its diagnostics above`))));
+    });
+}
+
+/** A `pulumi` command whose output the demo reads (and shows only when it fails). */
+function pulumiQuiet(args: string[], env: Record<string, string>): Promise<string> {
+    return new Promise((resolve, reject) => {
+        execFile(pulumiBin, [...args, "--non-interactive"], { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) => (error ? reject(new PulumiFailed(`pulumi ${args.join(" ")}: ${stderr.trim() || error.message}`)) : resolve(stdout)));
+    });
+}
+
 /**
- * The program's folder: git-ignored, holding the workspace's Pulumi.yaml and Pulumi.<stack>.yaml, with a
- * node_modules link so that Pulumi's dynamic-provider host finds `pulumi-logto-m2m` (the repo itself).
+ * The stack selected (created on the first run) with the Logto connection and the spec in its config
+ * (Pulumi.<stack>.yaml, git-ignored). A stack config left by the former Automation API demo in
+ * .pulumi-state/demo-project holds the stack's encryption salt: it is taken over.
  */
-function programFolder(): string {
-    const dir = path.join(repoRoot, ".pulumi-state", "demo-project");
-    mkdirSync(dir, { recursive: true });
-    const link = path.join(dir, "node_modules");
-    if (!existsSync(link)) symlinkSync(path.join(repoRoot, "node_modules"), link, "dir");
-    return dir;
+async function prepareStack(stackName: string, target: Target, specFile: string, env: Record<string, string>): Promise<void> {
+    const configFile = path.join(repoRoot, `Pulumi.${stackName}.yaml`);
+    const former = path.join(repoRoot, ".pulumi-state", "demo-project", `Pulumi.${stackName}.yaml`);
+    if (!existsSync(configFile) && existsSync(former)) copyFileSync(former, configFile);
+    await pulumiQuiet(["stack", "select", "--create", stackName], env);
+    const settings = [
+        "--plaintext", `logto:endpoint=${target.endpoint}`,
+        "--plaintext", `logto:appId=${target.appId}`,
+        "--secret", `logto:appSecret=${target.appSecret}`,
+        "--plaintext", `logto-m2m:specFile=${path.relative(repoRoot, specFile)}`,
+    ];
+    if (target.tenantId !== undefined) settings.push("--plaintext", `logto:tenantId=${target.tenantId}`);
+    await pulumiQuiet(["config", "set-all", "--stack", stackName, ...settings], env);
 }
 
-async function pulumiCommand(): Promise<PulumiCommand> {
-    const cli = process.env.PULUMI_CLI;
-    return PulumiCommand.get({ ...(cli ? { root: path.dirname(path.dirname(cli)) } : {}), skipVersionCheck: true });
+/** `pulumi stack output --json` as the Automation API's OutputMap shape, which verify takes. */
+async function stackOutputs(stackName: string, env: Record<string, string>, showSecrets: boolean): Promise<Record<string, { value: unknown }>> {
+    const args = ["stack", "output", "--json", "--stack", stackName, ...(showSecrets ? ["--show-secrets"] : [])];
+    const plain = JSON.parse(await pulumiQuiet(args, env)) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, { value }]));
 }
 
-function summary(changes: Record<string, number> | undefined): string {
-    const entries = Object.entries(changes ?? {}).filter(([, n]) => n > 0);
-    if (entries.length === 1 && entries[0]![0] === "same") return `no changes (${entries[0]![1]} resources unchanged)`;
-    return entries.map(([op, n]) => `${op} ${n}`).join(", ") || "nothing";
+/** A command line as a shell reads it (words with spaces or shell characters quoted). */
+function shellWords(words: string[]): string {
+    return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)).join(" ");
 }
 
 /** The guide's last section, live: two apps call the example API with their own tokens. */
@@ -134,7 +166,6 @@ async function main(): Promise<number> {
     const verify = !args.has("--no-verify") && process.env.LOGTO_M2M_VERIFY !== "0";
     const specFile = path.resolve(repoRoot, process.env.LOGTO_M2M_SPEC ?? "examples/spec.yaml");
     const env = pulumiEnv();
-    const workDir = programFolder();
     const target = await logtoTarget();
     // One stack per Logto: a stack's state only makes sense against the Logto that holds its objects.
     const stackName = process.env.LOGTO_M2M_STACK
@@ -142,32 +173,18 @@ async function main(): Promise<number> {
     try {
         say(`Logto: ${target.describe}`);
         say(`Spec: ${path.relative(repoRoot, specFile)}; stack ${projectName}/${stackName}, backend ${env.PULUMI_BACKEND_URL}`);
-        const stack: Stack = await LocalWorkspace.createOrSelectStack(
-            { projectName, stackName, program: () => logtoM2MProgram({ specFile }) },
-            {
-                workDir,
-                envVars: env,
-                pulumiCommand: await pulumiCommand(),
-                projectSettings: { name: projectName, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL! } },
-            },
-        );
-        const config: ConfigMap = {
-            "logto:endpoint": { value: target.endpoint },
-            "logto:appId": { value: target.appId },
-            "logto:appSecret": { value: target.appSecret, secret: true },
-        };
-        if (target.tenantId !== undefined) config["logto:tenantId"] = { value: target.tenantId };
-        await stack.setAllConfig(config);
+        await prepareStack(stackName, target, specFile, env);
 
         if (args.has("--destroy")) {
-            const result = await stack.destroy({ onOutput: (line) => process.stdout.write(line) });
-            say(`\ndestroy: ${summary(result.summary.resourceChanges)}`);
+            say(`\n$ pulumi destroy --yes --skip-preview --stack ${stackName}`);
+            await pulumiShown(["destroy", "--yes", "--skip-preview", "--stack", stackName], env);
             return 0;
         }
 
-        const result = await stack.up({ onOutput: (line) => process.stdout.write(line) });
-        say(`\npulumi up: ${summary(result.summary.resourceChanges)}`);
-        const outputs: OutputMap = await stack.outputs();
+        // The users' road: the CLI runs Pulumi.yaml's program (dist/index.js) through the Node.js language host.
+        say(`\n$ pulumi up --yes --skip-preview --suppress-outputs --stack ${stackName}`);
+        await pulumiShown(["up", "--yes", "--skip-preview", "--suppress-outputs", "--stack", stackName], env);
+        const outputs = await stackOutputs(stackName, env, true);
         const apps = (outputs.apps?.value ?? {}) as Record<string, VerifiableApp>;
         say("\nApp IDs:");
         for (const [name, app] of Object.entries(apps)) {
@@ -175,10 +192,14 @@ async function main(): Promise<number> {
             say(`  ${name.padEnd(20)} ${app.appId}   ${holds || "(no permissions)"}`);
         }
         say(`Token endpoint: ${outputs.tokenEndpoint?.value as string}`);
+        if (args.has("--outputs")) {
+            say("\nStack outputs (secrets masked):");
+            say(JSON.stringify(Object.fromEntries(Object.entries(await stackOutputs(stackName, env, false)).map(([k, v]) => [k, v.value])), null, 2));
+        }
         const passphrase = env.PULUMI_CONFIG_PASSPHRASE_FILE ? `PULUMI_CONFIG_PASSPHRASE_FILE=${env.PULUMI_CONFIG_PASSPHRASE_FILE}` : "PULUMI_CONFIG_PASSPHRASE=<yours>";
-        say("\nThe App Secrets are stack outputs (encrypted in the state). To see them:");
-        say(`  PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} ${passphrase} \\`);
-        say(`    ${process.env.PULUMI_CLI ?? "pulumi"} stack output apps --show-secrets --stack ${stackName} --cwd ${path.relative(process.cwd(), workDir) || "."}`);
+        say("\nThe App Secrets are stack outputs (encrypted in the state). To see them, from any folder:");
+        say(`  ${shellWords([`PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL!}`, passphrase])} \\`);
+        say(`    ${shellWords([pulumiBin.includes("/") ? path.resolve(pulumiBin) : pulumiBin, "stack", "output", "apps", "--show-secrets", "--stack", stackName, "--cwd", repoRoot])}`);
 
         if (verify) {
             const checks = await verifyStackOutputs(outputs);
@@ -194,9 +215,8 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-    // Pulumi's own output (streamed above) already holds the diagnostics of a failed command.
-    const message = error instanceof CommandError ? "the pulumi command failed: see its diagnostics above"
-        : error instanceof Error ? error.message : String(error);
+    // A failed pulumi command's own output (streamed above) holds its diagnostics; the message says which failed.
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`\ndemo failed: ${message}\n`);
     process.exit(1);
 });
