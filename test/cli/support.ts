@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pulumiBinary, repoRoot } from "../support/engine";
 import type { LogtoTarget } from "../support/logtoTarget";
-import { installWithTarball, pinnedVersion } from "../support/packedPackage";
+import { linkSharedInstall, pinnedVersion } from "../support/packedPackage";
 
 /**
  * examples/platform-repo as a platform team runs it: a copy in a temp folder with the packed package installed
@@ -51,8 +51,8 @@ const passphrase = "cli-test-passphrase";
 
 /**
  * Copies the example, pins its dependencies to this checkout's versions (so npm takes them from its cache and
- * the SDK matches the CLI), installs the packed package into it, and links the downstream project to the same
- * node_modules. Against a Logto given by LOGTO_*, every name and indicator of m2m.yaml carries the run id.
+ * the SDK matches the CLI), installs them with the packed package (npm, shared by the test files of one build),
+ * and links the downstream project to the same node_modules. Against a Logto given by LOGTO_*, every name and indicator of m2m.yaml carries the run id.
  */
 export function platformRepo(target: LogtoTarget, backendUrl?: string): PlatformRepo {
     const base = mkdtempSync(path.join(tmpdir(), "logto-m2m-cli-"));
@@ -68,7 +68,7 @@ export function platformRepo(target: LogtoTarget, backendUrl?: string): Platform
         for (const name of Object.keys(deps)) if (name !== "pulumi-logto-m2m") deps[name] = pinnedVersion(name);
     }
     writeFileSync(pkgFile, JSON.stringify(pkg, null, 4));
-    installWithTarball(dir);
+    linkSharedInstall(dir);
     // The downstream project needs @pulumi/pulumi and TypeScript only, the same versions: one install serves both.
     symlinkSync(path.join(dir, "node_modules"), path.join(downstream, "node_modules"), "dir");
 

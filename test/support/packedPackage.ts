@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "./engine";
@@ -60,14 +61,54 @@ export function pinnedVersion(name: string): string {
     return version;
 }
 
-/**
- * Installs the project in `dir` with the tarball in place of the registry's pulumi-logto-m2m: its package.json
- * dependency is pointed at the tarball (`file:`), as a user trying a local build would do, then `npm install`.
- */
-export function installWithTarball(dir: string, tarball = packedTarball()): void {
+function pointAtTarball(dir: string, tarball: string): void {
     const file = path.join(dir, "package.json");
     const pkg = JSON.parse(readFileSync(file, "utf8")) as { dependencies?: Record<string, string> };
     pkg.dependencies = { ...pkg.dependencies, "pulumi-logto-m2m": `file:${tarball}` };
     writeFileSync(file, `${JSON.stringify(pkg, null, 4)}\n`);
-    npm(["install", "--prefer-offline"], dir);
+}
+
+/**
+ * Installs `dir`'s dependencies with the tarball in place of the registry's pulumi-logto-m2m: its package.json
+ * dependency is pointed at the tarball (`file:`), as a user trying a local build would do, then `npm install`,
+ * once per tarball content and dependency list: the install is kept under .tools/packed-installs/ and `dir/node_modules` links to it, so the
+ * test files that need the same install (the package test, the CLI tests) pay for npm once. npm pack writes
+ * fixed timestamps, so an unchanged build gives the same tarball and the same key.
+ */
+export function linkSharedInstall(dir: string, tarball = packedTarball()): void {
+    pointAtTarball(dir, tarball);
+    const pkg = readFileSync(path.join(dir, "package.json"), "utf8");
+    const key = createHash("sha256").update(readFileSync(tarball)).update(JSON.stringify(dependencyLists(pkg))).digest("hex").slice(0, 16);
+    const root = path.join(repoRoot, ".tools", "packed-installs");
+    const done = path.join(root, key);
+    if (!existsSync(path.join(done, ".installed"))) {
+        mkdirSync(root, { recursive: true });
+        const partial = mkdtempSync(path.join(root, `${key}.partial-`));
+        writeFileSync(path.join(partial, "package.json"), pkg);
+        npm(["install", "--prefer-offline"], partial);
+        writeFileSync(path.join(partial, ".installed"), "");
+        rmSync(done, { recursive: true, force: true });
+        renameSync(partial, done);
+        pruneOldInstalls(root, key);
+    }
+    symlinkSync(path.join(done, "node_modules"), path.join(dir, "node_modules"), "dir");
+}
+
+function dependencyLists(packageJson: string): unknown {
+    const pkg = JSON.parse(packageJson) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    // The tarball's path differs per process; its content is in the key already.
+    const sorted = (deps: Record<string, string> = {}) => Object.entries(deps)
+        .map(([name, version]) => [name, name === "pulumi-logto-m2m" ? "(tarball)" : version])
+        .sort(([a], [b]) => a!.localeCompare(b!));
+    return [sorted(pkg.dependencies), sorted(pkg.devDependencies)];
+}
+
+// Installs of older builds: removed after a day (a day-old one is no test's current install).
+function pruneOldInstalls(root: string, keep: string): void {
+    const dayAgo = Date.now() - 24 * 3600 * 1000;
+    for (const entry of readdirSync(root)) {
+        if (entry === keep) continue;
+        const full = path.join(root, entry);
+        if (statSync(full).mtimeMs < dayAgo) rmSync(full, { recursive: true, force: true });
+    }
 }
