@@ -10,7 +10,7 @@ import { changedProperties, configureLogto, jwtClaims, platformProject, platform
  * Logto call, an edit previewed property by property, refresh after an out-of-band change, the app secret from
  * `stack output --show-secrets` getting a real token, the downstream project through its StackReference, destroy.
  *
- * `full: false` runs the shorter cycle (init, config, up, no-op up, output, downstream, destroy) for a second
+ * `full: false` runs the shorter cycle (init, config, up, a no-op up, outputs, downstream, destroy) for a second
  * state backend: the backend changes where state lives, not what the program does.
  */
 export function describePlatformRepoCycle(backendName: string, options: { full: boolean; backend?: () => Promise<{ url: string; stop(): void }> }): void {
@@ -77,11 +77,13 @@ export function describePlatformRepoCycle(backendName: string, options: { full: 
             expect(resource?.accessTokenTtl).toBe(3600);
         });
 
-        test("a no-op preview and a no-op up make no call to Logto", async () => {
+        test(options.full ? "a no-op preview and a no-op up make no call to Logto" : "a no-op up makes no call to Logto", async () => {
             target.resetCounts();
-            const preview = await repo.ok(["preview", "--diff", "--stack", stack]);
-            expect(preview.stdout).toMatch(/^\s+12 unchanged$/m);
-            expect(resourceSteps(preview.stdout)).toEqual([]);
+            if (options.full) {
+                const preview = await repo.ok(["preview", "--diff", "--stack", stack]);
+                expect(preview.stdout).toMatch(/^\s+12 unchanged$/m);
+                expect(resourceSteps(preview.stdout)).toEqual([]);
+            }
             const up = await repo.ok(["up", "--yes", "--stack", stack]);
             expect(up.stdout).toMatch(/^\s+12 unchanged$/m);
             if (!remote()) expect(calls()).toEqual({ token: 0, api: 0, byRoute: {} });
