@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import type { LanguageRuntimeClient as Client } from "@pulumi/pulumi/proto/language_grpc_pb";
 import {
-    GetProgramDependenciesRequest, GetRequiredPackagesRequest, ProgramInfo,
-    type GetProgramDependenciesResponse, type GetRequiredPackagesResponse,
+    GetProgramDependenciesRequest, GetRequiredPackagesRequest, GetRequiredPluginsRequest, ProgramInfo,
+    type GetProgramDependenciesResponse, type GetRequiredPackagesResponse, type GetRequiredPluginsResponse,
 } from "@pulumi/pulumi/proto/language_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { repoRoot } from "../support/engine";
@@ -113,6 +113,12 @@ test("GetRequiredPackages lists every resource plugin of the node_modules tree o
         { name: "terraform-provider", version: "0.10.0", kind: "resource", server: "", parameterization: { name: "gizmo", version: "3.0.0", value: "gizmo-args" } },
         { name: "widgets", version: "2.1.0", kind: "resource", server: "https://example.test/widgets", parameterization: undefined },
     ]);
+});
+
+test("GetRequiredPlugins, the CLI's fallback, lists the same plugins", async () => {
+    const answer = await call<GetRequiredPluginsResponse>((cb) => host.client.getRequiredPlugins(new GetRequiredPluginsRequest().setInfo(info(path.join(base, "program"))), cb));
+    expect(answer.getPluginsList().map((p) => `${p.getKind()} ${p.getName()}@${p.getVersion()}`))
+        .toEqual(["resource gadgets@0.3.0", "resource gadgets@0.4.0", "resource terraform-provider@0.10.0", "resource widgets@2.1.0"]);
 });
 
 test("GetProgramDependencies answers the package.json's dependencies as installed, or every installed package", async () => {
