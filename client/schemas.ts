@@ -5,8 +5,21 @@ import { LogtoResponseShapeError } from "./errors";
  * Shapes of Logto's answers, as far as the providers rely on them (Logto 1.42, see the generated types in
  * `@logto/api`). Fields Logto adds beyond these are accepted and dropped (zod's default `strip`), so the types
  * stay exactly what the code may rely on; a missing or mistyped field is a `LogtoResponseShapeError`.
+ *
+ * The types are written out and each schema `satisfies` its type: the published declarations hold the types
+ * only, since zod's own declarations do not compile under a default Pulumi project's tsconfig (no
+ * esModuleInterop). The schemas are marked internal (stripped from the declarations, see tsconfig stripInternal).
  */
 
+export interface Scope {
+    id: string;
+    resourceId: string;
+    name: string;
+    description: string | null;
+    createdAt?: number;
+}
+
+/** @internal */
 export const scopeSchema = z.object({
     id: z.string(),
     resourceId: z.string(),
@@ -14,9 +27,18 @@ export const scopeSchema = z.object({
     // null when created without one (or with "").
     description: z.string().nullable().optional().transform((v) => v ?? null),
     createdAt: z.number().optional(),
-});
-export type Scope = z.infer<typeof scopeSchema>;
+}) satisfies z.ZodType<Scope>;
 
+export interface Resource {
+    id: string;
+    name: string;
+    indicator: string;
+    accessTokenTtl: number;
+    isDefault?: boolean;
+    scopes?: Scope[];
+}
+
+/** @internal */
 export const resourceSchema = z.object({
     id: z.string(),
     name: z.string(),
@@ -25,32 +47,54 @@ export const resourceSchema = z.object({
     isDefault: z.boolean().optional(),
     // Present on create (empty) and on lists with includeScopes=true; absent from GET of one resource.
     scopes: z.array(scopeSchema).optional(),
-});
-export type Resource = z.infer<typeof resourceSchema>;
+}) satisfies z.ZodType<Resource>;
 
-export const roleTypeSchema = z.enum(["User", "MachineToMachine"]);
-export type RoleType = z.infer<typeof roleTypeSchema>;
+export type RoleType = "User" | "MachineToMachine";
+/** @internal */
+export const roleTypeSchema = z.enum(["User", "MachineToMachine"]) satisfies z.ZodType<RoleType>;
 
+export interface Role {
+    id: string;
+    name: string;
+    description: string;
+    type: RoleType;
+    isDefault?: boolean;
+}
+
+/** @internal */
 export const roleSchema = z.object({
     id: z.string(),
     name: z.string(),
     description: z.string(),
     type: roleTypeSchema,
     isDefault: z.boolean().optional(),
-});
-export type Role = z.infer<typeof roleSchema>;
+}) satisfies z.ZodType<Role>;
 
 /** A scope of a role (GET /api/roles/{id}/scopes), with the resource it belongs to. */
+export interface RoleScope extends Scope {
+    resource: { id: string; name: string; indicator: string };
+}
+
+/** @internal */
 export const roleScopeSchema = scopeSchema.extend({
     resource: z.object({
         id: z.string(),
         name: z.string(),
         indicator: z.string(),
     }),
-});
-export type RoleScope = z.infer<typeof roleScopeSchema>;
+}) satisfies z.ZodType<RoleScope>;
 
 /** An application as Logto sends it; `ManagementClient` exposes `Application` (marker taken out). */
+export interface RawApplication {
+    id: string;
+    name: string;
+    description: string | null;
+    type: string;
+    customData: Record<string, unknown>;
+    createdAt?: number;
+}
+
+/** @internal */
 export const applicationSchema = z.object({
     id: z.string(),
     name: z.string(),
@@ -58,8 +102,7 @@ export const applicationSchema = z.object({
     type: z.string(),
     customData: z.record(z.string(), z.unknown()).optional().transform((v) => v ?? {}),
     createdAt: z.number().optional(),
-});
-export type RawApplication = z.infer<typeof applicationSchema>;
+}) satisfies z.ZodType<RawApplication>;
 
 export interface Application {
     id: string;
@@ -73,25 +116,40 @@ export interface Application {
     marker?: string;
 }
 
+export interface ApplicationSecret {
+    applicationId?: string;
+    name: string;
+    value: string;
+    createdAt: number;
+    expiresAt: number | null;
+}
+
+/** @internal */
 export const applicationSecretSchema = z.object({
     applicationId: z.string().optional(),
     name: z.string(),
     value: z.string(),
     createdAt: z.number(),
     expiresAt: z.number().nullable().optional().transform((v) => v ?? null),
-});
-export type ApplicationSecret = z.infer<typeof applicationSecretSchema>;
+}) satisfies z.ZodType<ApplicationSecret>;
 
+/** @internal */
 export const resourceListSchema = z.array(resourceSchema);
+/** @internal */
 export const scopeListSchema = z.array(scopeSchema);
+/** @internal */
 export const roleListSchema = z.array(roleSchema);
+/** @internal */
 export const roleScopeListSchema = z.array(roleScopeSchema);
+/** @internal */
 export const applicationListSchema = z.array(applicationSchema);
+/** @internal */
 export const applicationSecretListSchema = z.array(applicationSecretSchema);
 
 /**
  * Validates an answer. The error names the endpoint (`GET /api/roles`) and the first offending field's path;
  * never the value (a secret list carries secret values).
+ * @internal
  */
 export function parseResponse<S extends z.ZodType>(schema: S, data: unknown, endpoint: string): z.output<S> {
     const parsed = schema.safeParse(data);

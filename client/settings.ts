@@ -105,7 +105,10 @@ const endpointSchema = z.string({ error: "required, e.g. https://abc123.logto.ap
         return url === undefined || (url.search === "" && url.hash === "" && url.username === "" && url.password === "");
     }, { error: "must not carry a query, a fragment or credentials" });
 
-/** Validates settings as given by a user; the output keeps the input's shape (see `resolveConnection`). */
+/**
+ * Validates settings as given by a user; the output keeps the input's shape (see `resolveConnection`).
+ * @internal zod stays out of the published declarations (see tsconfig `stripInternal`).
+ */
 export const connectionSettingsSchema = z.object({
     endpoint: endpointSchema,
     tenantId: z.string({ error: "must be a string" })

@@ -46,6 +46,8 @@ fi
 # The dynamic providers' serialized shims require this package by name from the program's folder; inside the
 # repo the package is its own dependency.
 if [ ! -e "$ROOT/node_modules/pulumi-logto-m2m" ]; then ln -s .. "$ROOT/node_modules/pulumi-logto-m2m"; fi
+# The test fixtures' own dynamic provider (the engine probe) is required by this name; the package ships no test code.
+if [ ! -L "$ROOT/node_modules/pulumi-logto-m2m-test-fixtures" ]; then ln -s ../dist/test/fixtures "$ROOT/node_modules/pulumi-logto-m2m-test-fixtures"; fi
 
 # --- Pulumi CLI ----------------------------------------------------------------------------------------------
 have_pulumi=""

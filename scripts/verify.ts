@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The verify step for stacks run with the Pulumi CLI: every app of the stack requests its tokens and the granted
  * scopes are compared with the spec. Exits 1 on any difference.

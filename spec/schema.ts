@@ -46,6 +46,7 @@ const indicator = text("an indicator").refine(isUsableIndicator, {
     message: "an indicator must be an absolute URI without a fragment (#) or whitespace, e.g. https://shopping.api",
 });
 
+/** @internal */
 export const resourceSchema = z.strictObject({
     name: text("a resource name"),
     indicator,
@@ -56,12 +57,14 @@ export const resourceSchema = z.strictObject({
     permissions: z.array(permissionSchema).default([]),
 });
 
+/** @internal */
 export const roleGrantSchema = z.strictObject({
     /** An indicator of a declared resource, the Management API's indicator, or `management`. */
     resource: text("a resource reference"),
     permissions: z.array(text("a permission name")).min(1, "list at least one permission (or drop this entry)"),
 });
 
+/** @internal */
 export const roleSchema = z.strictObject({
     // Roles are M2M roles; Logto's varchar(128) applies to both fields, and `description` is required by Logto
     // (it defaults to the name here, to keep specs short).
@@ -84,6 +87,7 @@ const expiresAt = z.union([
     else if (!Number.isFinite(expiry.ms)) ctx.addIssue({ code: "custom", message: "expiresAt is not a date (write 2027-01-01 or 2027-01-01T00:00:00Z)" });
 });
 
+/** @internal */
 export const secretSchema = z.preprocess(
     byName,
     z.strictObject({
@@ -94,6 +98,7 @@ export const secretSchema = z.preprocess(
     }),
 );
 
+/** @internal */
 export const appSchema = z.strictObject({
     name: text("an app name", logtoLimits.appName),
     description: optionalText("an app description").optional(),
@@ -106,14 +111,53 @@ export const appSchema = z.strictObject({
     customData: customDataSchema.optional(),
 });
 
+/** @internal */
 export const specSchema = z.strictObject({
     resources: z.array(resourceSchema).default([]),
     roles: z.array(roleSchema).default([]),
     apps: z.array(appSchema).default([]),
 }, { error: (issue) => (issue.code === "invalid_type" ? "the spec must be an object with resources, roles and apps" : undefined) });
 
-/** The spec as written (after defaults), before cross-reference validation. */
-export type SpecInput = z.input<typeof specSchema>;
+// The schemas above are marked internal: zod stays out of the published declarations (its own do not compile under
+// a default Pulumi project's tsconfig, which has no esModuleInterop). The written form is spelled out instead.
+
+/** A permission as written: its name, or its name and description. */
+export type PermissionInput = string | { name: string; description?: string };
+export interface ResourceInput {
+    name: string;
+    indicator: string;
+    accessTokenTtl?: number;
+    permissions?: PermissionInput[];
+}
+export interface RoleGrantInput {
+    resource: string;
+    permissions: string[];
+}
+export interface RoleInput {
+    name: string;
+    description?: string;
+    permissions?: RoleGrantInput[];
+}
+/** An extra secret as written: its name, or its name and expiry (a date, a date-time or epoch milliseconds). */
+export type SecretInput = string | { name: string; expiresAt?: number | Date | string };
+export interface AppInput {
+    name: string;
+    description?: string;
+    roles?: string[];
+    secrets?: SecretInput[];
+    customData?: Record<string, unknown>;
+}
+/** The spec as written (YAML, JSON or an object in code), before validation. */
+export interface SpecInput {
+    resources?: ResourceInput[];
+    roles?: RoleInput[];
+    apps?: AppInput[];
+}
+// Compile-time check that the schema takes the written form.
+type Accepts<T extends z.input<typeof specSchema>> = T;
+type _SpecInputChecked = Accepts<SpecInput>;
+
+/** The spec after defaults, before cross-reference validation. @internal */
 export type RawSpec = z.output<typeof specSchema>;
 
 /** A permission of a resource the spec declares. */
