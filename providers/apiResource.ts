@@ -7,7 +7,7 @@ import { logtoCode } from "./logtoApi";
 import { diffProperties } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { adoptFlag, isUsableIndicator, maxAccessTokenTtl, requiredText } from "./validation";
-export { maxAccessTokenTtl } from "./validation";
+export { maxAccessTokenTtl } from "./limits";
 
 /** An API resource of Logto (its "API"), identified by its indicator, the `resource` of token requests. */
 export interface ApiResourceArgs {

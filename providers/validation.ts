@@ -8,28 +8,8 @@ export { isUsableIndicator } from "../client/settings";
  * the same words. Every message is written by hand and says the rule, never the value (a value may be a secret).
  */
 
-/** Logto's length limits (its varchar sizes), counted as Logto counts them: in UTF-16 code units. */
-export const logtoLimits = {
-    roleName: 128,
-    roleDescription: 128,
-    appName: 256,
-    permissionName: 256,
-    secretName: 256,
-} as const;
-
-/** The `.<generation>` that `ApplicationSecret` appends to a secret's name in Logto (six hex digits). */
-export const secretGenerationLength = 6;
-/** A secret's name as given to `ApplicationSecret` and the spec: Logto's 256 less `.<generation>`. */
-export const maxSecretNameLength = logtoLimits.secretName - secretGenerationLength - 1;
-
-/**
- * 30 days. Logto itself takes any whole number up to 2^53 - 1 (larger ones fail with 500) and issues tokens that
- * long, but a longer-lived M2M token is a leak waiting to happen.
- */
-export const maxAccessTokenTtl = 30 * 24 * 3600;
-
-/** The most customData an app may carry, as JSON bytes. */
-export const maxCustomDataBytes = 4096;
+export { logtoLimits, maxAccessTokenTtl, maxCustomDataBytes, maxSecretNameLength, secretGenerationLength } from "./limits";
+import { logtoLimits, maxCustomDataBytes } from "./limits";
 
 // A surrogate half without its other half: not Unicode, so it has no UTF-8 form (Pulumi's gRPC refuses it, and
 // Logto would store U+FFFD instead, a difference on every refresh).
