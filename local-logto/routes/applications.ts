@@ -6,7 +6,7 @@ import { paginate } from "../pagination";
 import type { Route } from "../router";
 import { applySearch, parseSearch } from "../search";
 import { applicationTypes, type ApplicationRow, type RoleRow, type Store } from "../store";
-import { guard } from "../validation";
+import { guard, varchar } from "../validation";
 import { applicationView, roleView, secretView } from "../views";
 import type { RouteDeps } from "./deps";
 
@@ -17,7 +17,7 @@ const oidcClientMetadata = z.looseObject({
 });
 // applications.name is varchar(256); names need not be unique.
 const createApplicationBody = z.object({
-    name: z.string().min(1).max(256),
+    name: varchar(256),
     description: z.string().nullable().optional(),
     type: z.enum(applicationTypes),
     oidcClientMetadata: oidcClientMetadata.optional(),
@@ -27,7 +27,7 @@ const createApplicationBody = z.object({
 });
 // `type` and `secret` are not in the schema, so they are silently ignored: the type is immutable.
 const patchApplicationBody = z.object({
-    name: z.string().min(1).max(256).optional(),
+    name: varchar(256).optional(),
     description: z.string().nullable().optional(),
     oidcClientMetadata: oidcClientMetadata.optional(),
     customClientMetadata: jsonObject.optional(),
@@ -40,10 +40,10 @@ const listApplicationsQuery = z.object({
 const roleIdsBody = z.object({ roleIds: z.array(z.string().min(1)).min(1) });
 // Application secret names are varchar(256); `expiresAt` is epoch milliseconds (an ISO string is refused).
 const createSecretBody = z.object({
-    name: z.string().min(1).max(256),
+    name: varchar(256),
     expiresAt: z.number().int().nullable().optional(),
 });
-const renameSecretBody = z.object({ name: z.string().min(1).max(256) });
+const renameSecretBody = z.object({ name: varchar(256) });
 
 /** Application types that authenticate with a secret, and so get a "Default secret" on creation. */
 const confidentialTypes = new Set<string>(["MachineToMachine", "Traditional", "Protected"]);

@@ -6,7 +6,7 @@ import { paginate } from "../pagination";
 import type { Route } from "../router";
 import { applySearch, parseSearch } from "../search";
 import type { ResourceRow, ScopeRow } from "../store";
-import { guard } from "../validation";
+import { guard, varchar } from "../validation";
 import { resourceView, scopeView } from "../views";
 import type { RouteDeps } from "./deps";
 
@@ -25,11 +25,11 @@ const patchResourceBody = z.object({
 const isDefaultBody = z.object({ isDefault: z.boolean() });
 // scopes.name is varchar(256); the description is text, and "" is stored as null.
 const createScopeBody = z.object({
-    name: z.string().min(1).max(256),
+    name: varchar(256),
     description: z.string().nullable().optional(),
 });
 const patchScopeBody = z.object({
-    name: z.string().min(1).max(256).optional(),
+    name: varchar(256).optional(),
     description: z.string().nullable().optional(),
 });
 

@@ -6,23 +6,23 @@ import { paginate } from "../pagination";
 import type { Route } from "../router";
 import { applySearch, parseSearch } from "../search";
 import type { ApplicationRow, RoleRow, ScopeRow } from "../store";
-import { guard } from "../validation";
+import { guard, varchar } from "../validation";
 import { applicationView, resourceView, roleView, scopeView } from "../views";
 import type { RouteDeps } from "./deps";
 
 // roles.name and roles.description are varchar(128); the description is required (Logto's console fills it).
 const roleType = z.enum(["User", "MachineToMachine"]);
 const createRoleBody = z.object({
-    name: z.string().min(1).max(128),
-    description: z.string().min(1).max(128),
+    name: varchar(128),
+    description: varchar(128),
     type: roleType.optional(),
     isDefault: z.boolean().optional(),
     scopeIds: z.array(z.string().min(1)).optional(),
 });
 // `type` is immutable: not in the schema, so dropped.
 const patchRoleBody = z.object({
-    name: z.string().min(1).max(128).optional(),
-    description: z.string().min(1).max(128).optional(),
+    name: varchar(128).optional(),
+    description: varchar(128).optional(),
     isDefault: z.boolean().optional(),
 });
 const listRolesQuery = z.object({ type: roleType.optional() });

@@ -99,8 +99,8 @@ const configCases: ConfigCase[] = [
 ];
 
 /**
- * Spec mistakes, two specs holding many each (the spec reports every issue at once, but checks references only
- * once the shape is right): each case is the path the message must name. The program does what the spec
+ * Spec mistakes, two specs holding many each (the spec reports every issue at once, errors of shape and of
+ * reference together; test/program/specChecks.test.ts mixes both): each case is the path the message must name. The program does what the spec
  * component does first, before declaring any resource: validate the spec.
  */
 const specShapeMistakes = {

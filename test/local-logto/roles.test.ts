@@ -56,6 +56,13 @@ describe("roles /api/roles", () => {
             expect((await api().post("/api/roles", { name: "n".repeat(128), description: "d".repeat(128) })).status).toBe(200);
         });
 
+        it("counts the length in UTF-16 code units, as Logto does: 64 rocket emoji make a name, 65 are refused", async () => {
+            expect((await api().post("/api/roles", { name: "\u{1F680}".repeat(64), description: "d" })).status).toBe(200);
+            const refused = await api().post("/api/roles", { name: "\u{1F680}".repeat(65), description: "d" });
+            expect(refused.status).toBe(400);
+            expect(refused.body.code).toBe("guard.invalid_input");
+        });
+
         it("keeps names unique across both types, case-sensitively (422 role.name_in_use)", async () => {
             await m2mRole("unique-name");
             const dup = await api().post("/api/roles", { name: "unique-name", description: "d", type: "User" });
