@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { ProgramInfo, RunRequest } from "@pulumi/pulumi/proto/language_pb";
+import { ProgramInfo, RunPluginRequest, RunRequest } from "@pulumi/pulumi/proto/language_pb";
 import { runnerArguments } from "../../langhost/run";
 import { choosePackageManager } from "../../langhost/packageManager";
+import { pluginArguments } from "../../langhost/plugin";
 import { repoRoot } from "../support/engine";
 
 /**
@@ -62,4 +63,22 @@ test("the package manager: the option when set, else the lock file's, else npm",
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
+});
+
+describe("RunPlugin's runners", () => {
+    const pluginRequest = (kind: string): RunPluginRequest => new RunPluginRequest()
+        .setKind(kind).setPwd("/work/somewhere").setArgsList(["127.0.0.1:5555"]).setEnvList(["PLUGIN_SETTING=on"])
+        .setInfo(new ProgramInfo().setRootDirectory(repoRoot).setProgramDirectory(repoRoot).setEntryPoint("."));
+
+    test("a provider plugin runs on cmd/run-plugin: <plugin folder> <args>", () => {
+        const { argv, cwd, env } = pluginArguments(pluginRequest("resource"));
+        expect(argv).toEqual([require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [repoRoot] }), repoRoot, "127.0.0.1:5555"]);
+        expect(cwd).toBe("/work/somewhere");
+        expect(env.PLUGIN_SETTING).toBe("on");
+    });
+
+    test("a policy pack runs on cmd/run-policy-pack: <engine> <pack folder>, the order that runner takes", () => {
+        const { argv } = pluginArguments(pluginRequest("analyzer"));
+        expect(argv).toEqual([require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [repoRoot] }), "127.0.0.1:5555", repoRoot]);
+    });
 });
