@@ -7,6 +7,27 @@ import { locateModule } from "./locate";
 import { logV } from "./log";
 import { nodeArgs, runtimeOptions } from "./runtimeOptions";
 
+/** The plugin's command line and environment: the SDK's runner of the plugin's own node_modules, then its words. */
+export function pluginArguments(req: RunPluginRequest): { argv: string[]; cwd: string; env: Record<string, string | undefined> } {
+    const info = req.getInfo();
+    const pluginDirectory = path.resolve(info?.getProgramDirectory() || req.getProgram() || req.getPwd());
+    const runnerModule = req.getKind() === "analyzer" ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin";
+    const runner = locateModule(runnerModule, pluginDirectory);
+    const args = req.getArgsList();
+    // cmd/run-policy-pack keeps the convention of the old `pulumi-analyzer-policy` shim: `<engine> <program>`
+    // (it drops the first word); cmd/run-plugin takes `<program> [args]`.
+    const runnerArgs = req.getKind() === "analyzer"
+        ? [args[0] ?? "", pluginDirectory, ...args.slice(1)]
+        : [pluginDirectory, ...args];
+    const argv = [...nodeArgs(runtimeOptions(info)), runner, ...runnerArgs];
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const pair of req.getEnvList()) {
+        const eq = pair.indexOf("=");
+        if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    return { argv, cwd: req.getPwd() || pluginDirectory, env };
+}
+
 /**
  * A Node plugin (a provider or tool with PulumiPlugin.yaml `runtime: nodejs`, or a policy pack with
  * PulumiPolicy.yaml) on the SDK's runner of the plugin's own node_modules: `cmd/run-policy-pack` for policy
@@ -15,17 +36,7 @@ import { nodeArgs, runtimeOptions } from "./runtimeOptions";
  */
 export function startPlugin(req: RunPluginRequest, onOutput: (stream: "stdout" | "stderr", chunk: Buffer) => void):
     { child: ChildProcess; exited: Promise<number> } {
-    const info = req.getInfo();
-    const pluginDirectory = path.resolve(info?.getProgramDirectory() || req.getProgram() || req.getPwd());
-    const runnerModule = req.getKind() === "analyzer" ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin";
-    const runner = locateModule(runnerModule, pluginDirectory);
-    const argv = [...nodeArgs(runtimeOptions(info)), runner, pluginDirectory, ...req.getArgsList()];
-    const env: Record<string, string | undefined> = { ...process.env };
-    for (const pair of req.getEnvList()) {
-        const eq = pair.indexOf("=");
-        if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    const cwd = req.getPwd() || pluginDirectory;
+    const { argv, cwd, env } = pluginArguments(req);
     logV(5, `RunPlugin(${req.getKind()}): ${process.execPath} ${argv.join(" ")} (cwd ${cwd})`);
     const child = track(spawn(process.execPath, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
     child.stdout!.on("data", (chunk: Buffer) => onOutput("stdout", chunk));

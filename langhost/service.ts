@@ -10,7 +10,7 @@ import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { logV } from "./log";
 import { packageRoot } from "./nodeModules";
 import { programDependencies, requiredPackages, toPackageDependency, toPluginDependency } from "./packages";
-import { choosePackageManager, installDependencies } from "./packageManager";
+import { choosePackageManager, installDependencies, type PackageManagerName } from "./packageManager";
 import { startPlugin } from "./plugin";
 import { runProgram, type RunContext } from "./run";
 import { runtimeOptions } from "./runtimeOptions";
@@ -75,7 +75,7 @@ export function languageRuntime(state: HostState): Partial<ILanguageRuntimeServe
             const req = call.request;
             const info = req.getInfo();
             const directory = packageRoot(info?.getProgramDirectory() || req.getDirectory());
-            let manager;
+            let manager: PackageManagerName;
             try {
                 manager = choosePackageManager(directory, runtimeOptions(info));
             } catch (error) {
@@ -95,7 +95,7 @@ export function languageRuntime(state: HostState): Partial<ILanguageRuntimeServe
         },
 
         runPlugin: (call) => {
-            let started;
+            let started: ReturnType<typeof startPlugin>;
             try {
                 started = startPlugin(call.request, (stream, chunk) => {
                     const message = new RunPluginResponse();

@@ -75,6 +75,17 @@ if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ]; then
   for launcher in pulumi-resource-pulumi-nodejs pulumi-language-nodejs; do
     [ -e "$TOOLS/bin/$launcher" ] || ln -s "../../bin/$launcher" "$TOOLS/bin/$launcher"
   done
+else
+  # A user's CLI without these plugins (e.g. `go install`ed alone): each missing one is offered at the END of
+  # PATH, behind everything the user has, so it is found only where nothing else would be.
+  user_cli_dir="$(dirname "$(readlink -f "$have_pulumi")")"
+  for launcher in pulumi-resource-pulumi-nodejs pulumi-language-nodejs; do
+    if [ ! -x "$user_cli_dir/$launcher" ] && ! command -v "$launcher" >/dev/null; then
+      mkdir -p "$TOOLS/fallback-bin"
+      [ -e "$TOOLS/fallback-bin/$launcher" ] || ln -s "../../bin/$launcher" "$TOOLS/fallback-bin/$launcher"
+    fi
+  done
+  if [ -d "$TOOLS/fallback-bin" ]; then export PATH="$PATH:$TOOLS/fallback-bin"; fi
 fi
 
 # --- Pulumi environment: local file backend, passphrase secrets, no Pulumi Cloud -----------------------------
