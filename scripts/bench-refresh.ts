@@ -48,8 +48,10 @@ runBench(async () => {
                 logto.counters.reset();
                 const destroy = await measure(() => stack.destroy());
                 const destroyCalls = logto.counters.snapshot();
-                rows.push([shape, objects, refreshCalls.api, (refreshCalls.api / objects).toFixed(2), seconds(refresh.seconds),
-                    destroyCalls.api, (destroyCalls.api / objects).toFixed(2), seconds(destroy.seconds)]);
+                const row = [shape, objects, refreshCalls.api, (refreshCalls.api / objects).toFixed(2), seconds(refresh.seconds),
+                    destroyCalls.api, (destroyCalls.api / objects).toFixed(2), seconds(destroy.seconds)];
+                console.log(`  ${row.join(" | ")}`);
+                rows.push(row);
             } finally {
                 sandbox.cleanup();
                 await logto.close();
