@@ -3,7 +3,7 @@
  * counted by an in-process local Logto. Two shapes: API resources with 50 permissions each (the permissions
  * per parent that made refresh quadratic), and blocks of a resource with 10 permissions, a role, and an app with
  * a named secret (`generatedTopology`).
- * Usage: node dist/scripts/bench-refresh.js [--sizes 200,1000]
+ * Usage: node dist/scripts/bench-refresh.js [--sizes 200,1000] [--shape permissions|blocks]
  */
 import { LogtoM2M } from "../component/logtoM2M";
 import { startLocalLogto } from "../local-logto";
@@ -28,10 +28,16 @@ function specOf(t: Topology): unknown {
 }
 
 runBench(async () => {
-    const { sizes } = parseBenchArgs(process.argv.slice(2), [200, 1000]);
+    // `--shape permissions` or `--shape blocks` runs one shape only.
+    const argv = process.argv.slice(2);
+    const at = argv.indexOf("--shape");
+    const only = at >= 0 ? argv.splice(at, 2)[1] : undefined;
+    const { sizes } = parseBenchArgs(argv, [200, 1000]);
     console.log(`machine: ${describeMachine()}`);
     const rows: (string | number)[][] = [];
-    for (const [shape, make] of [["resources + permissions (50 per resource)", permissionsTopology], ["blocks (resource, 10 permissions, role, app + secret)", generatedTopology]] as const) {
+    const shapes = [["permissions", "resources + permissions (50 per resource)", permissionsTopology], ["blocks", "blocks (resource, 10 permissions, role, app + secret)", generatedTopology]] as const;
+    for (const [key, shape, make] of shapes) {
+        if (only !== undefined && only !== key) continue;
         for (const n of sizes) {
             const topology = make(n);
             const objects = objectCount(topology);
@@ -48,8 +54,10 @@ runBench(async () => {
                 logto.counters.reset();
                 const destroy = await measure(() => stack.destroy());
                 const destroyCalls = logto.counters.snapshot();
-                rows.push([shape, objects, refreshCalls.api, (refreshCalls.api / objects).toFixed(2), seconds(refresh.seconds),
-                    destroyCalls.api, (destroyCalls.api / objects).toFixed(2), seconds(destroy.seconds)]);
+                const row = [shape, objects, refreshCalls.api, (refreshCalls.api / objects).toFixed(2), seconds(refresh.seconds),
+                    destroyCalls.api, (destroyCalls.api / objects).toFixed(2), seconds(destroy.seconds)];
+                console.log(`  ${row.join(" | ")}`);
+                rows.push(row);
             } finally {
                 sandbox.cleanup();
                 await logto.close();
