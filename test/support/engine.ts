@@ -75,6 +75,14 @@ let runsTracked = false;
 function trackInlineRuns(): void {
     if (runsTracked) return;
     runsTracked = true;
+    // Each run's client to its engine gets a connection of its own. grpc-js shares connections per address in a
+    // process-wide pool; engines of successive runs listen on ports the OS hands out again, so a new run could
+    // get the dead connection of an earlier engine on the same port: its registrations then fail with
+    // `14 UNAVAILABLE: No connection established`, which Pulumi treats as the engine shutting down, so the
+    // program ends quietly with nothing registered and `up` "succeeds" with no resource.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { grpcClientOptions: Record<string, unknown> };
+    runtimeSettings.grpcClientOptions["grpc.use_local_subchannel_pool"] = 1;
     // Internal to the Automation API (no typings); its `run` serves each inline run.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { LanguageServer } = require("@pulumi/pulumi/automation/server") as { LanguageServer: LanguageServerClass };
@@ -112,7 +120,10 @@ function ignoreEngineGoneRejections(): void {
         if ((listener as { ignoresEngineGone?: boolean }).ignoresEngineGone) continue;
         const wrapper = Object.assign((reason: unknown, promise: Promise<unknown>) => {
             const code = (reason as { code?: unknown } | null)?.code;
-            if (code === 14 || code === 1) return;
+            if (code === 14 || code === 1) {
+                process.stderr.write(`[engine harness] gRPC failure after an engine exited, ignored as Pulumi ignores it: ${String(reason)}\n`);
+                return;
+            }
             (listener as (reason: unknown, promise: Promise<unknown>) => void).call(real, reason, promise);
         }, { listener, ignoresEngineGone: true });
         real.removeListener("unhandledRejection", listener as (...args: unknown[]) => void);
