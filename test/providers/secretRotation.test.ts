@@ -53,17 +53,24 @@ describe("after a rotation of the bootstrap secret", () => {
         expect(error).not.toContain(logto.bootstrap.appSecret);
     });
 
-    test("refresh --run-program uses the new secret and finds the drift", async () => {
-        const result = await stack.refresh({ runProgram: true });
-        expect(result.summary.resourceChanges).toMatchObject({ update: 1 });
-    });
-
-    test("destroy fails the same way; destroy --run-program deletes everything", async () => {
+    test("destroy fails the same way, and deletes nothing", async () => {
         const error = String(await stack.destroy().then(() => "destroy succeeded", (e: unknown) => e));
+        expect(error).toMatch(/invalid_client/);
         expect(error).toContain("pulumi destroy --run-program");
         expect(await admin.getResource(ids.resourceId)).toBeDefined();
+        expect(await admin.getRole(ids.roleId)).toBeDefined();
+    });
+
+    test("refresh --run-program uses the new secret and finds the drift; after it, plain refresh works again", async () => {
+        const result = await stack.refresh({ runProgram: true });
+        expect(result.summary.resourceChanges).toMatchObject({ update: 1 });
+        // The run with the program stored the new settings for the next operations without it.
+        await expect(stack.refresh()).resolves.toMatchObject({ summary: { result: "succeeded" } });
+    });
+
+    test("destroy --run-program deletes everything", async () => {
         const result = await stack.destroy({ runProgram: true });
-        expect(result.summary.resourceChanges).toMatchObject({ delete: 2 });
+        expect(result.summary.resourceChanges).toMatchObject({ delete: 3 });
         expect(await admin.getResource(ids.resourceId)).toBeUndefined();
         expect(await admin.getRole(ids.roleId)).toBeUndefined();
     });
