@@ -9,11 +9,12 @@ import { repoRoot } from "../support/engine";
 test("the providers load without the HTTP client; the first connection loads it", () => {
     const script = `
         const loaded = () => Object.keys(require.cache).filter((f) => /node_modules[\\\\/]undici[\\\\/]/.test(f)).length;
-        for (const name of ["apiResource", "apiScope", "applicationSecret", "m2mApplication", "m2mRole", "lookups"]) {
+        for (const name of ["apiResource", "apiScope", "applicationSecret", "m2mApplication", "m2mRole", "lookups", "stackIdentity"]) {
             require("pulumi-logto-m2m/providers/" + name);
         }
         const beforeConnect = loaded();
-        require("pulumi-logto-m2m/providers/logtoApi").connect({ endpoint: "http://127.0.0.1:9", appId: "a", appSecret: "s" });
+        // logtoApi is internal (not an export of the package): by its file.
+        require("./dist/providers/logtoApi").connect({ endpoint: "http://127.0.0.1:9", appId: "a", appSecret: "s" });
         console.log(JSON.stringify({ beforeConnect, afterConnect: loaded() }));
     `;
     const { beforeConnect, afterConnect } = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: repoRoot, encoding: "utf8" })) as Record<string, number>;
