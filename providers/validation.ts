@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applicationMarkerKey } from "../client";
+import { applicationMarkerKey } from "../client/marker";
 import { isAddressableSegment, unaddressableReason } from "../client/pathSegment";
 export { isUsableIndicator } from "../client/settings";
 
