@@ -126,6 +126,7 @@ describe(`pulumi up killed at random points (${trials} trials, base seed ${baseS
             const checkpoint = path.join(new URL(target.sandbox.backendUrl).pathname, ".pulumi", "stacks", "crash", "attrs.json");
             JSON.parse(readFileSync(checkpoint, "utf8"));
             truncateSync(`${checkpoint}.attrs`, 0);
+            console.log(`attrs trial: state files after the kill and the truncation: ${stateFiles(target.sandbox)}`);
             await expect(target.stack.refresh({ clearPendingCreates: true })).rejects.toThrow(/failed to load checkpoint: EOF|currently locked/);
             const steps = await recoverAfterKilledUp(target.stack);
             console.log(`attrs trial: recovery: ${steps.join(" -> ")}`);

@@ -62,7 +62,7 @@ export function describePlatformRepoCycle(backendName: string, options: { full: 
             test("preview --diff shows what up would create, and writes nothing to Logto", async () => {
                 target.resetCounts();
                 const preview = await repo.ok(["preview", "--diff", "--stack", stack]);
-                expect(preview.stdout).toMatch(/\+ 12 to create/);
+                expect(preview.stdout).toMatch(/\+ 13 to create/);
                 expect(preview.stdout).toContain(`+ pulumi-nodejs:dynamic/logto:M2MApplication: (create)`);
                 expect(writes()).toEqual([]);
             });
@@ -70,7 +70,7 @@ export function describePlatformRepoCycle(backendName: string, options: { full: 
 
         test("up --yes creates the spec in Logto", async () => {
             const up = await repo.ok(["up", "--yes", "--stack", stack]);
-            expect(up.stdout).toMatch(/\+ 12 created/);
+            expect(up.stdout).toMatch(/\+ 13 created/);
             const apps = await target.client.listApplications();
             for (const name of [repo.names.storefront, repo.names.sync, repo.names.bot]) expect(apps.map((a) => a.name)).toContain(name);
             const resource = await target.client.findResourceByIndicator(repo.names.shopping);
@@ -81,11 +81,11 @@ export function describePlatformRepoCycle(backendName: string, options: { full: 
             target.resetCounts();
             if (options.full) {
                 const preview = await repo.ok(["preview", "--diff", "--stack", stack]);
-                expect(preview.stdout).toMatch(/^\s+12 unchanged$/m);
+                expect(preview.stdout).toMatch(/^\s+13 unchanged$/m);
                 expect(resourceSteps(preview.stdout)).toEqual([]);
             }
             const up = await repo.ok(["up", "--yes", "--stack", stack]);
-            expect(up.stdout).toMatch(/^\s+12 unchanged$/m);
+            expect(up.stdout).toMatch(/^\s+13 unchanged$/m);
             if (!remote()) expect(calls()).toEqual({ token: 0, api: 0, byRoute: {} });
         });
 
@@ -104,11 +104,11 @@ export function describePlatformRepoCycle(backendName: string, options: { full: 
                     "~ accessTokenTtl: 3600 => 7200",
                     `~ description: "Reads the product catalogue" => "Reads the catalogue"`,
                 ]);
-                expect(preview.stdout).toMatch(/~ 2 to update\n\s+10 unchanged/);
+                expect(preview.stdout).toMatch(/~ 2 to update\n\s+11 unchanged/);
                 expect(writes()).toEqual([]);
 
                 const up = await repo.ok(["up", "--yes", "--stack", stack]);
-                expect(up.stdout).toMatch(/~ 2 updated\n\s+10 unchanged/);
+                expect(up.stdout).toMatch(/~ 2 updated\n\s+11 unchanged/);
                 expect((await target.client.findResourceByIndicator(repo.names.shopping))?.accessTokenTtl).toBe(7200);
                 const role = (await target.client.listRoles()).find((r) => r.name === repo.names.reader);
                 expect(role?.description).toBe("Reads the catalogue");
@@ -179,7 +179,7 @@ export function describePlatformRepoCycle(backendName: string, options: { full: 
 
         test("destroy removes what the stack created, and leaves Logto's own role", async () => {
             const destroy = await repo.ok(["destroy", "--yes", "--stack", stack]);
-            expect(destroy.stdout).toMatch(/- 12 deleted/);
+            expect(destroy.stdout).toMatch(/- 13 deleted/);
             done.platform = true;
             const apps = (await target.client.listApplications()).map((a) => a.name);
             for (const name of [repo.names.storefront, repo.names.sync, repo.names.bot]) expect(apps).not.toContain(name);

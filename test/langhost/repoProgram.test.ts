@@ -38,5 +38,5 @@ test("preview of the repo's Pulumi.yaml finds the spec file relative to the proj
     const preview = await sandbox.pulumi(["preview", "--stack", stack, "--config-file", configFile], inRepo);
     expect(preview.output).not.toContain("cannot read the spec file");
     expect(preview.code).toBe(0);
-    expect(preview.stdout).toMatch(/\+ 12 to create/);
+    expect(preview.stdout).toMatch(/\+ 13 to create/);
 });

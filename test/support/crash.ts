@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError, type Stack } from "@pulumi/pulumi/automation";
 import { descendants, pulumiCliProcesses } from "./processes";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 
 /**
@@ -156,21 +156,26 @@ export async function recoverAfterKilledUp(stack: Stack): Promise<string[]> {
  * The file backend's documented fix (docs/recovery.md) for a checkpoint the kill cut short. The backend keeps
  * each checkpoint as `<stack>.json` plus its attributes `<stack>.json.attrs`, and the previous pair as
  * `<stack>.json.bak` and `<stack>.json.bak.attrs`. Either file of the pair may be cut short: an empty or
- * unreadable `.json.attrs` beside an intact `.json` also gives `failed to load checkpoint: EOF`. Every broken
- * file of the pair is replaced by its `.bak` twin. False where nothing was broken or there is no `.bak`.
+ * unreadable `.json.attrs` beside an intact `.json` also gives `failed to load checkpoint: EOF`. A broken
+ * checkpoint is replaced by an intact `.bak`; a broken attributes file by an intact `.bak.attrs`, else removed
+ * (it holds only the blob's content type, and the backend reads a missing one as none: the kill may have cut
+ * the `.bak.attrs` too). False where nothing was broken or nothing could mend it.
  */
 export async function restorePreviousCheckpoint(stack: Stack): Promise<boolean> {
     const backend = stack.workspace.envVars.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
     if (backend === undefined || !backend.startsWith("file://")) return false;
     const project = (await stack.workspace.projectSettings()).name;
     const file = path.join(new URL(backend).pathname, ".pulumi", "stacks", project, `${stack.name.split("/").pop()}.json`);
-    let restored = false;
-    for (const current of [file, `${file}.attrs`]) {
-        const previous = current === file ? `${file}.bak` : `${file}.bak.attrs`;
-        if (readableJson(current) || !existsSync(previous)) continue;
-        copyFileSync(previous, current);
-        restored = true;
+    const stateBroken = !readableJson(file) && readableJson(`${file}.bak`);
+    if (stateBroken) copyFileSync(`${file}.bak`, file);
+    const attrs = `${file}.attrs`;
+    const attrsBroken = existsSync(attrs) && !readableJson(attrs);
+    if (stateBroken || attrsBroken) {
+        // The attributes go with the checkpoint they describe.
+        if (readableJson(`${file}.bak.attrs`)) copyFileSync(`${file}.bak.attrs`, attrs);
+        else rmSync(attrs, { force: true });
     }
+    const restored = stateBroken || attrsBroken;
     return restored;
 }
 
