@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { pulumiBinary, repoRoot } from "../support/engine";
 import type { LogtoTarget } from "../support/logtoTarget";
 import { linkSharedInstall, pinnedVersion } from "../support/packedPackage";
+import { exampleNames, type ExampleNames } from "../program/support";
 
 /**
  * examples/platform-repo as a platform team runs it: a copy in a temp folder with the packed package installed
@@ -34,14 +35,8 @@ export interface CliResult {
     stderr: string;
 }
 
-export interface PlatformNames {
-    shopping: string;
-    reader: string;
-    editor: string;
-    storefront: string;
-    sync: string;
-    bot: string;
-}
+/** The example spec and m2m.yaml share their names. */
+export type PlatformNames = ExampleNames;
 
 /** The project name in examples/platform-repo/Pulumi.yaml; a stack on a DIY backend is organization/<project>/<stack>. */
 export const platformProject = "platform-m2m";
@@ -72,15 +67,7 @@ export function platformRepo(target: LogtoTarget, backendUrl?: string): Platform
     // The downstream project needs @pulumi/pulumi and TypeScript only, the same versions: one install serves both.
     symlinkSync(path.join(dir, "node_modules"), path.join(downstream, "node_modules"), "dir");
 
-    const tag = target.local ? "" : `-${target.runId}`;
-    const names: PlatformNames = {
-        shopping: target.local ? "https://shopping.api" : `https://shopping.api/${target.runId}`,
-        reader: `shopping-reader${tag}`,
-        editor: `shopping-editor${tag}`,
-        storefront: `storefront${tag}`,
-        sync: `catalogue-sync${tag}`,
-        bot: `provisioning-bot${tag}`,
-    };
+    const names: PlatformNames = exampleNames(target);
     const specFile = path.join(dir, "m2m.yaml");
     if (!target.local) {
         let text = readFileSync(specFile, "utf8").replaceAll("https://shopping.api", names.shopping);

@@ -22,6 +22,19 @@ export interface ExampleNames {
     bot: string;
 }
 
+/** The example's names for this run: as written against the local Logto, tagged with the run id elsewhere. */
+export function exampleNames(target: LogtoTarget): ExampleNames {
+    const tag = target.local ? "" : `-${target.runId}`;
+    return {
+        shopping: target.local ? "https://shopping.api" : `https://shopping.api/${target.runId}`,
+        reader: `shopping-reader${tag}`,
+        editor: `shopping-editor${tag}`,
+        storefront: `storefront${tag}`,
+        sync: `catalogue-sync${tag}`,
+        bot: `provisioning-bot${tag}`,
+    };
+}
+
 export interface SpecShape {
     resources: { name: string; indicator: string; accessTokenTtl?: number; permissions: unknown[] }[];
     roles: { name: string; description?: string; permissions: { resource: string; permissions: string[] }[] }[];
@@ -35,14 +48,7 @@ export interface SpecShape {
 export function exampleSpec(target: LogtoTarget): { spec: SpecShape; names: ExampleNames } {
     const raw = parseSpecYaml(readFileSync(path.join(repoRoot, "examples", "spec.yaml"), "utf8"), "examples/spec.yaml").raw as SpecShape;
     const tag = target.local ? "" : `-${target.runId}`;
-    const names: ExampleNames = {
-        shopping: target.local ? "https://shopping.api" : `https://shopping.api/${target.runId}`,
-        reader: `shopping-reader${tag}`,
-        editor: `shopping-editor${tag}`,
-        storefront: `storefront${tag}`,
-        sync: `catalogue-sync${tag}`,
-        bot: `provisioning-bot${tag}`,
-    };
+    const names = exampleNames(target);
     if (tag === "") return { spec: raw, names };
     const rename = (s: string): string => (s === "https://shopping.api" ? names.shopping : s === "Logto Management API access" ? s : `${s}${tag}`);
     return {
