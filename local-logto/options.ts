@@ -20,8 +20,16 @@ export interface FaultRule {
     count?: number;
     /** Every nth matching request gets the fault (n, 2n, 3n, ...). */
     nth?: number;
-    /** Retry-After header of a 429 (seconds, default 1). */
-    retryAfterSeconds?: number;
+    /**
+     * Retry-After header of a 429 (seconds, default 1); `null` sends none, as Logto Cloud's rate limiter may
+     * (its window is 10 s).
+     */
+    retryAfterSeconds?: number | null;
+    /**
+     * Once the rule fires, every matching request for this many ms gets the same fault, without being counted
+     * against `count`/`nth`/`rate`: a rate limiter's window (Logto Cloud's is 10 s).
+     */
+    windowMs?: number;
     /** Delay before handling, for `latency`. */
     latencyMs?: number;
     seed?: number;
@@ -70,7 +78,8 @@ export const faultRuleSchema = z.object({
     rate: z.number().min(0).max(1).optional(),
     count: z.number().int().min(0).optional(),
     nth: z.number().int().min(1).optional(),
-    retryAfterSeconds: z.number().min(0).optional(),
+    retryAfterSeconds: z.number().min(0).nullable().optional(),
+    windowMs: z.number().min(0).optional(),
     latencyMs: z.number().min(0).optional(),
     seed: z.number().int().optional(),
     when: z.enum(["before", "after"]).optional(),

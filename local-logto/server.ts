@@ -115,7 +115,7 @@ function faultResponse(strike: NonNullable<FaultDecision["strike"]>): HttpRespon
         case "drop":
             return "drop";
         case "429":
-            return { status: 429, headers: { "retry-after": String(strike.retryAfterSeconds) }, body: "Too Many Requests" };
+            return { status: 429, headers: strike.retryAfterSeconds === null ? {} : { "retry-after": String(strike.retryAfterSeconds) }, body: "Too Many Requests" };
         case "500":
             return json(500, { message: "Internal server error." });
         case "502":
