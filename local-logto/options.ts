@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Quotas } from "./quotas";
 
 /**
  * A fault to inject, for tests and benchmarks of clients (retries, lost responses, slow servers).
@@ -59,6 +60,8 @@ export interface LocalLogtoOptions {
     /** Lifetime of every issued token, in seconds, instead of the resource's accessTokenTtl. */
     tokenTtlOverrideSeconds?: number;
     faults?: FaultRule[];
+    /** Logto Cloud's plan quotas to enforce, e.g. `{ machineToMachineLimit: 3 }` (none by default, as Logto OSS). */
+    quotas?: Quotas;
     /**
      * Serve the /__local control routes. They answer only requests carrying `Authorization: Bearer <controlToken>`
      * (a random token made at start, `LocalLogto.controlToken`, also in `<dataDir>/control-token`, mode 0600):

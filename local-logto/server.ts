@@ -14,6 +14,7 @@ import { authorizeManagementRequest } from "./guard";
 import { json, parseBody, readRawBody, text, type HttpResponse } from "./http";
 import { startJoseRuntime } from "./jose-runtime";
 import type { FaultRule, LocalLogtoOptions, RequestCounts } from "./options";
+import { quotaRefusal, type Quotas } from "./quotas";
 import { applicationRoutes } from "./routes/applications";
 import type { RouteDeps } from "./routes/deps";
 import { resourceRoutes } from "./routes/resources";
@@ -34,6 +35,8 @@ export interface LocalLogto {
     /** The bearer token of the control API (`undefined` when it is off). */
     controlToken?: string;
     faults: { set(rules: FaultRule[]): void; clear(): void };
+    /** Logto Cloud's plan quotas to enforce (403 `subscription.limit_exceeded`); `{}` = none, as Logto OSS. */
+    setQuotas(quotas: Quotas): void;
     setTokenTtlOverride(seconds: number | undefined): void;
     counters: { snapshot(): RequestCounts; reset(): void };
     close(): Promise<void>;
@@ -153,6 +156,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     const counters = new RequestCounters();
     const faults = new FaultInjector(options.faults ?? []);
     let tokenTtlOverride = options.tokenTtlOverrideSeconds;
+    let quotas: Quotas = { ...options.quotas };
     let endpoint = "";
     const issuer = () => `${endpoint}/oidc`;
 
@@ -172,6 +176,8 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
             const match = matchRoute(apiRoutes, method, url.pathname);
             if (match.kind === "not-found") return text(404, "Not Found");
             if (match.kind === "method-not-allowed") return text(405, "Method Not Allowed");
+            const refusal = quotaRefusal(store, quotas, managementApiResourceId, { method, pattern: match.route.pattern, params: match.params, body: parsed.value });
+            if (refusal !== undefined) throw refusal;
             return await match.route.handler({ method, url, endpoint, params: match.params, query: url.searchParams, headers: req.headers, body: parsed.value });
         } catch (error) {
             if (error instanceof LogtoApiError) return json(error.status, error.toBody());
@@ -231,6 +237,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
                 counters,
                 faults,
                 setTokenTtlOverride: (seconds) => (tokenTtlOverride = seconds),
+                setQuotas: (value) => (quotas = { ...value }),
                 bootstrap: credentials,
             }));
             return;
@@ -312,6 +319,9 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         bootstrap: { appId: credentials.appId, appSecret: credentials.appSecret },
         ...(controlToken !== undefined ? { controlToken } : {}),
         faults: { set: (rules) => faults.set(rules), clear: () => faults.clear() },
+        setQuotas: (value) => {
+            quotas = { ...value };
+        },
         setTokenTtlOverride: (seconds) => {
             tokenTtlOverride = seconds;
         },
