@@ -70,6 +70,14 @@ export interface LocalLogtoOptions {
     controlApi?: boolean;
     /** Bind to an address other than loopback (the default refuses: the server speaks plain HTTP). */
     allowRemote?: boolean;
+    /** Serve HTTPS with this PEM key and certificate instead of plain HTTP. */
+    tls?: { key: string; cert: string };
+    /**
+     * Act as the Logto Cloud tenant `tenantId` (needs `tls`): its Management API indicator is
+     * https://<tenantId>.logto.app/api and its issuer https://<tenantId>.logto.app/oidc. Reaching that name is
+     * the test's business (it maps the name to loopback and trusts the certificate); nothing here weakens TLS.
+     */
+    tenantId?: string;
     /** Receives one line per request and lifecycle events. */
     log?: (line: string) => void;
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -20,15 +21,20 @@ import type { RouteDeps } from "./routes/deps";
 import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
 import { matchRoute, type Route } from "./router";
-import { managementApiResourceId, managementIndicator, seedOnce } from "./seed";
+import { cloudManagementIndicator, managementApiResourceId, managementIndicator as selfHostedIndicator, seedOnce } from "./seed";
 import { jwksOf, loadOrCreateSigningKey } from "./signing-key";
 import { Store } from "./store";
 import { handleTokenRequest } from "./tokens";
 
 export interface LocalLogto {
-    /** e.g. http://127.0.0.1:41234 (no trailing slash) */
+    /**
+     * e.g. http://127.0.0.1:41234 (no trailing slash); https:// with `tls`; with `tenantId` the tenant's Cloud
+     * endpoint https://<tenantId>.logto.app, which only a test that maps it to `port` can reach.
+     */
     endpoint: string;
-    /** "https://default.logto.app/api" */
+    /** The port it listens on. */
+    port: number;
+    /** "https://default.logto.app/api"; with `tenantId`, "https://<tenantId>.logto.app/api". */
     managementIndicator: string;
     /** The seeded M2M app holding "Logto Management API access". */
     bootstrap: { appId: string; appSecret: string };
@@ -62,9 +68,9 @@ const swaggerStub = {
     paths: {},
 };
 
-function endpointFor(host: string, port: number): string {
+function endpointFor(host: string, port: number, scheme: "http" | "https"): string {
     const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
-    return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+    return `${scheme}://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Loopback: 127.0.0.0/8, ::1, localhost. */
@@ -136,6 +142,11 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         throw new Error(`local Logto: refusing to listen on ${host}: it speaks plain HTTP and serves a bootstrap app with full Management API access; ` +
             "bind to 127.0.0.1 (the default), or allow another address explicitly (--allow-remote, allowRemote: true)");
     }
+    // A Cloud tenant is reached over https only (its endpoint is https://<tenantId>.logto.app).
+    if (options.tenantId !== undefined && options.tls === undefined) {
+        throw new Error("local Logto: tenantId (Logto Cloud mode) needs tls: a Cloud tenant is served over https only");
+    }
+    const managementIndicator = options.tenantId !== undefined ? cloudManagementIndicator(options.tenantId) : selfHostedIndicator;
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = path.resolve(options.dataDir ?? mkdtempSync(path.join(tmpdir(), "local-logto-")));
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -151,7 +162,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     const store = new Store(dataDir);
     const jose = startJoseRuntime();
     const signingKey = await loadOrCreateSigningKey(store, jose);
-    const { credentials, seededNow } = seedOnce(store, Date.now());
+    const { credentials, seededNow } = seedOnce(store, Date.now(), managementIndicator);
 
     const counters = new RequestCounters();
     const faults = new FaultInjector(options.faults ?? []);
@@ -288,13 +299,14 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         log(`${method} ${url.pathname}${url.search} ${response.status} ${Date.now() - started}ms`);
     }
 
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
         handleRequest(req, res).catch((error: unknown) => {
             // Last resort: a bug must cost one request, never the server.
             log(`unhandled: ${(error as Error).stack ?? String(error)}`);
             writeResponse(res, json(500, { message: "Internal server error." }));
         });
-    });
+    };
+    const server = options.tls !== undefined ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createServer(onRequest);
     server.keepAliveTimeout = 5_000;
 
     await new Promise<void>((resolve, reject) => {
@@ -304,7 +316,8 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
             resolve();
         });
     });
-    endpoint = endpointFor(host, (server.address() as AddressInfo).port);
+    const port = (server.address() as AddressInfo).port;
+    endpoint = options.tenantId !== undefined ? `https://${options.tenantId}.logto.app` : endpointFor(host, port, options.tls !== undefined ? "https" : "http");
 
     const bootstrapFile = path.join(dataDir, "bootstrap.json");
     writeBootstrapFile(bootstrapFile, { endpoint, appId: credentials.appId, appSecret: credentials.appSecret, managementIndicator });
@@ -315,6 +328,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     let closing: Promise<void> | undefined;
     const logto: LocalLogto = {
         endpoint,
+        port,
         managementIndicator,
         bootstrap: { appId: credentials.appId, appSecret: credentials.appSecret },
         ...(controlToken !== undefined ? { controlToken } : {}),
