@@ -9,6 +9,11 @@ export interface RetryPolicy {
     baseDelayMs: number;
     /** Ceiling of any computed backoff (a server's Retry-After may ask for longer, within `maxElapsedMs`). */
     maxDelayMs: number;
+    /**
+     * How long a 429 without Retry-After may last: Logto Cloud's rate-limit window (10 s). The retries of such a
+     * 429 are spread so that, with the default attempts, they reach beyond it (see `rateLimitDelayMs`).
+     */
+    rateLimitWindowMs: number;
 }
 
 export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
@@ -16,6 +21,7 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
     maxElapsedMs: 60_000,
     baseDelayMs: 200,
     maxDelayMs: 10_000,
+    rateLimitWindowMs: 10_000,
 });
 
 export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
@@ -72,14 +78,28 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 }
 
 /**
- * The wait before retry number `retry`. A server's Retry-After wins over the computed backoff, plus a little
- * jitter (up to one base delay) so that callers throttled together do not come back in the same millisecond.
+ * The wait before retry number `retry` of a 429 that named no Retry-After. Logto Cloud counts requests per
+ * tenant in a 10 s window and may answer 429 without saying when it ends; the 200 ms backoff of 5xx retries
+ * would give up after at most 6.2 s, inside that window. So the ceiling starts at a quarter of the window and
+ * doubles (capped by `maxDelayMs`), with equal jitter (at least half the ceiling): with the defaults the five
+ * retries wait at least 1.25 + 2.5 + 5 + 5 + 5 = 18.75 s in all, and at most 37.5 s.
  */
-export function retryDelayMs(retry: number, policy: RetryPolicy, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function rateLimitDelayMs(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
+    const exponent = Math.min(Math.max(0, retry - 1), 30);
+    const ceiling = Math.min(policy.maxDelayMs, (policy.rateLimitWindowMs / 4) * 2 ** exponent);
+    return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * The wait before retry number `retry`. A server's Retry-After wins over the computed backoff, plus a little
+ * jitter (up to one base delay) so that callers throttled together do not come back in the same millisecond;
+ * a 429 without one (`rateLimited`) waits by `rateLimitDelayMs`.
+ */
+export function retryDelayMs(retry: number, policy: RetryPolicy, retryAfterMs: number | undefined, random: () => number = Math.random, rateLimited = false): number {
     if (retryAfterMs !== undefined) {
         return retryAfterMs + Math.floor(random() * policy.baseDelayMs);
     }
-    return backoffDelayMs(retry, policy, random);
+    return rateLimited ? rateLimitDelayMs(retry, policy, random) : backoffDelayMs(retry, policy, random);
 }
 
 /**

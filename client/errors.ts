@@ -10,8 +10,29 @@ const apiHints: Record<string, string> = {
         "\"Logto Management API access\" role (or another M2M role holding the Management API permission `all`)",
     "auth.unauthorized": "the Management API refused the token: check that the endpoint and the management " +
         "indicator belong to the same tenant, and that the machine's clock is right",
-    "subscription.limit_exceeded": "a Logto Cloud plan quota is reached (e.g. M2M apps, roles, API resources)",
+    "subscription.limit_exceeded": "a Logto Cloud plan quota is reached (e.g. M2M apps, roles, API resources); nothing was created -- " +
+        "delete unused objects of this kind in the tenant or upgrade the plan in the Logto Console, then run again",
 };
+
+/**
+ * Which quota a 403 `subscription.limit_exceeded` is about, from the request: Logto Cloud's body names no
+ * limit (only `code` and `message`), so the request line is all there is to go by.
+ */
+const quotaOf: Array<{ method: string; path: RegExp; what: string; key: string }> = [
+    { method: "POST", path: /^\/api\/applications\/?$/, what: "machine-to-machine applications", key: "machineToMachineLimit" },
+    { method: "POST", path: /^\/api\/resources\/?$/, what: "API resources", key: "resourcesLimit" },
+    { method: "POST", path: /^\/api\/resources\/[^/]+\/scopes\/?$/, what: "permissions per API resource", key: "scopesPerResourceLimit" },
+    { method: "POST", path: /^\/api\/roles\/?$/, what: "machine-to-machine roles", key: "machineToMachineRolesLimit" },
+    { method: "POST", path: /^\/api\/roles\/[^/]+\/scopes\/?$/, what: "permissions per role", key: "scopesPerRoleLimit" },
+];
+
+/** The hint of a quota refusal: the limit (as far as the request tells) and what to do. Nothing was created. */
+export function quotaHint(method: string, path: string): string {
+    const quota = quotaOf.find((q) => q.method === method && q.path.test(path));
+    if (quota === undefined) return apiHints["subscription.limit_exceeded"]!;
+    return `the Logto Cloud plan's quota of ${quota.what} (${quota.key}) is used up; nothing was created and a retry ` +
+        `cannot succeed -- delete unused ${quota.what} in the tenant or upgrade the plan in the Logto Console, then run again`;
+}
 
 export class LogtoApiError extends Error {
     /** HTTP status of Logto's answer. */
@@ -29,7 +50,8 @@ export class LogtoApiError extends Error {
     constructor(init: { status: number; code?: string; method: string; path: string; logtoMessage?: string; attempts?: number; hint?: string }) {
         const head = `Logto ${init.method} ${init.path} failed with ${init.status}${init.code !== undefined ? ` ${init.code}` : ""}`;
         const text = init.logtoMessage !== undefined && init.logtoMessage !== "" ? `: ${init.logtoMessage}` : "";
-        const hint = init.hint ?? (init.code !== undefined ? apiHints[init.code] : undefined);
+        const hint = init.hint ?? (init.code === "subscription.limit_exceeded" ? quotaHint(init.method, init.path)
+            : init.code !== undefined ? apiHints[init.code] : undefined);
         const tries = init.attempts !== undefined && init.attempts > 1 ? ` (after ${init.attempts} attempts)` : "";
         super(`${head}${text}${tries}${hint !== undefined ? ` -- ${hint}` : ""}`);
         this.name = "LogtoApiError";
@@ -56,6 +78,11 @@ export class LogtoApiError extends Error {
 
     get isRateLimited(): boolean {
         return this.status === 429;
+    }
+
+    /** 403 `subscription.limit_exceeded`: a Logto Cloud plan quota is used up (never retried). */
+    get isQuotaExceeded(): boolean {
+        return this.status === 403 && this.code === "subscription.limit_exceeded";
     }
 }
 

@@ -40,6 +40,10 @@ export interface HttpResponse {
     body: string;
     /** Attempts made, this one included. */
     attempts: number;
+    /** Time from the first attempt's send to this answer (set by `HttpTransport.send`). */
+    elapsedMs?: number;
+    /** Whether any 429 of these attempts carried a Retry-After (set by `HttpTransport.send` for a final 429). */
+    retryAfterSeen?: boolean;
 }
 
 /**
@@ -146,8 +150,18 @@ export function logtoErrorBody(body: string): { code?: string; message?: string 
     return {};
 }
 
+/** What a final 429 says: how long the client kept trying, and what to change. */
+export function rateLimitHint(response: HttpResponse): string {
+    const seconds = ((response.elapsedMs ?? 0) / 1000).toFixed(1);
+    const told = response.retryAfterSeen === true ? "" : " (no Retry-After given)";
+    return `rate limited by Logto: still 429 after ${response.attempts} attempt(s) over ${seconds} s${told}; Logto Cloud ` +
+        "allows about 200 Management API requests per 10 s per tenant -- lower the request budget (LOGTO_REQUEST_BUDGET, " +
+        "e.g. 100/10s), keep other clients of the tenant quiet, or retry later";
+}
+
 export function apiErrorFromResponse(method: string, path: string, response: HttpResponse, hint?: string): LogtoApiError {
     const { code, message } = logtoErrorBody(response.body);
+    hint ??= response.status === 429 ? rateLimitHint(response) : undefined;
     return new LogtoApiError({
         status: response.status,
         ...(code !== undefined ? { code } : {}),
@@ -205,6 +219,7 @@ export class HttpTransport {
         const random = this.options.random ?? Math.random;
         const path = pathOf(req.url);
         let startedAt: number | undefined;
+        let retryAfterSeen = false;
         for (let attempt = 1; ; attempt++) {
             await this.options.budget.acquire();
             // The clock starts at the first send, not before the budget's wait: a queue behind 500 other calls
@@ -226,13 +241,14 @@ export class HttpTransport {
                         throw new UncertainOutcome(req.method, path, apiErrorFromResponse(req.method, path, response));
                     }
                     const retryAfter = parseRetryAfter(response.headers["retry-after"]);
-                    const delay = retryDelayMs(attempt, policy, retryAfter, random);
+                    retryAfterSeen ||= status === 429 && retryAfter !== undefined;
+                    const delay = retryDelayMs(attempt, policy, retryAfter, random, status === 429);
                     if (mayRetry(attempt, elapsed, delay, policy)) {
                         await sleep(delay);
                         continue;
                     }
                 }
-                return response;
+                return { ...response, elapsedMs: elapsed, ...(status === 429 ? { retryAfterSeen } : {}) };
             }
             const kind = classifyNetworkError(failure);
             const networkError = new LogtoNetworkError({

@@ -3,11 +3,13 @@ import type { RequestCounters } from "./counters";
 import type { FaultInjector } from "./faults";
 import { json, type HttpResponse, type RawBody } from "./http";
 import { faultRulesSchema } from "./options";
+import { quotasSchema, type Quotas } from "./quotas";
 
 export interface ControlDeps {
     counters: RequestCounters;
     faults: FaultInjector;
     setTokenTtlOverride(seconds: number | undefined): void;
+    setQuotas(quotas: Quotas): void;
     bootstrap: { appId: string; appSecret: string };
 }
 
@@ -25,7 +27,7 @@ function parseJson(raw: RawBody): { ok: true; value: unknown } | { ok: false; re
 /**
  * The test controls of the local Logto for clients in another process (benchmarks, the demo's tests):
  * `GET/POST /__local/counters` (POST answers the counts, then resets them), `PUT/DELETE /__local/faults`,
- * `PUT /__local/token-ttl {seconds|null}`, `GET /__local/bootstrap`. Served only when enabled.
+ * `PUT /__local/token-ttl {seconds|null}`, `PUT /__local/quotas {key: limit}`, `GET /__local/bootstrap`. Served only when enabled.
  */
 export function handleControlRequest(method: string, pathname: string, raw: RawBody, deps: ControlDeps): HttpResponse {
     const route = `${method} ${pathname}`;
@@ -54,6 +56,14 @@ export function handleControlRequest(method: string, pathname: string, raw: RawB
             const ttl = tokenTtlBody.safeParse(body.value);
             if (!ttl.success) return json(400, { message: "expected { seconds: positive integer | null }", issues: ttl.error.issues });
             deps.setTokenTtlOverride(ttl.data.seconds ?? undefined);
+            return { status: 204 };
+        }
+        case "PUT /__local/quotas": {
+            const body = parseJson(raw);
+            if (!body.ok) return body.response;
+            const quotas = quotasSchema.safeParse(body.value);
+            if (!quotas.success) return json(400, { message: "invalid quotas", issues: quotas.error.issues });
+            deps.setQuotas(quotas.data as Quotas);
             return { status: 204 };
         }
         case "GET /__local/bootstrap":

@@ -3,7 +3,7 @@ import type { FaultRule } from "./options";
 /** What the server does to one request: wait, then maybe strike before or after handling it. */
 export interface FaultDecision {
     latencyMs: number;
-    strike?: { kind: Exclude<FaultRule["kind"], "latency">; when: "before" | "after"; retryAfterSeconds: number };
+    strike?: { kind: Exclude<FaultRule["kind"], "latency">; when: "before" | "after"; retryAfterSeconds: number | null };
 }
 
 /** mulberry32: small, fast, and seeded, so `rate` faults replay identically. */
@@ -23,6 +23,8 @@ interface ActiveRule {
     matched: number;
     fired: number;
     random: () => number;
+    /** End of the window opened by the last firing (`windowMs` rules). */
+    windowEndsAt: number;
 }
 
 /** The route a request is counted under: "METHOD /pattern", and "token" for the token endpoint. */
@@ -49,7 +51,7 @@ export class FaultInjector {
     }
 
     set(rules: FaultRule[]): void {
-        this.rules = rules.map((rule) => ({ rule, matched: 0, fired: 0, random: seededRandom(rule.seed ?? 1) }));
+        this.rules = rules.map((rule) => ({ rule, matched: 0, fired: 0, random: seededRandom(rule.seed ?? 1), windowEndsAt: 0 }));
     }
 
     clear(): void {
@@ -57,11 +59,15 @@ export class FaultInjector {
     }
 
     /** Latency rules add up; the first other rule that fires strikes. */
-    decide(route: RequestRoute): FaultDecision {
+    decide(route: RequestRoute, now: number = Date.now()): FaultDecision {
         const decision: FaultDecision = { latencyMs: 0 };
         for (const active of this.rules) {
             const { rule } = active;
             if (!ruleMatches(rule, route)) continue;
+            if (rule.kind !== "latency" && now < active.windowEndsAt) {
+                decision.strike ??= this.strikeOf(rule);
+                continue;
+            }
             // Every rule counts every request it matches, so a rule's `nth` does not shift when another strikes.
             active.matched++;
             if (rule.nth !== undefined && active.matched % rule.nth !== 0) continue;
@@ -72,9 +78,18 @@ export class FaultInjector {
                 decision.latencyMs += rule.latencyMs ?? 0;
             } else if (!decision.strike) {
                 active.fired++;
-                decision.strike = { kind: rule.kind, when: rule.when ?? "before", retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+                if (rule.windowMs !== undefined) active.windowEndsAt = now + rule.windowMs;
+                decision.strike = this.strikeOf(rule);
             }
         }
         return decision;
+    }
+
+    private strikeOf(rule: FaultRule): NonNullable<FaultDecision["strike"]> {
+        return {
+            kind: rule.kind as Exclude<FaultRule["kind"], "latency">,
+            when: rule.when ?? "before",
+            retryAfterSeconds: rule.retryAfterSeconds === undefined ? 1 : rule.retryAfterSeconds,
+        };
     }
 }

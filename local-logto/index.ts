@@ -8,6 +8,7 @@ import { launchLocalLogto, type LocalLogto } from "./server";
 
 export type { FaultRule, LocalLogtoOptions, RequestCounts } from "./options";
 export type { LocalLogto } from "./server";
+export type { QuotaKey, Quotas } from "./quotas";
 
 /** Starts a local Logto in this process; `port: 0` (the default) picks a free port. Call `close()` when done. */
 export async function startLocalLogto(options: LocalLogtoOptions = {}): Promise<LocalLogto> {

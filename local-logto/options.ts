@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Quotas } from "./quotas";
 
 /**
  * A fault to inject, for tests and benchmarks of clients (retries, lost responses, slow servers).
@@ -20,8 +21,16 @@ export interface FaultRule {
     count?: number;
     /** Every nth matching request gets the fault (n, 2n, 3n, ...). */
     nth?: number;
-    /** Retry-After header of a 429 (seconds, default 1). */
-    retryAfterSeconds?: number;
+    /**
+     * Retry-After header of a 429 (seconds, default 1); `null` sends none, as Logto Cloud's rate limiter may
+     * (its window is 10 s).
+     */
+    retryAfterSeconds?: number | null;
+    /**
+     * Once the rule fires, every matching request for this many ms gets the same fault, without being counted
+     * against `count`/`nth`/`rate`: a rate limiter's window (Logto Cloud's is 10 s).
+     */
+    windowMs?: number;
     /** Delay before handling, for `latency`. */
     latencyMs?: number;
     seed?: number;
@@ -53,6 +62,8 @@ export interface LocalLogtoOptions {
     faults?: FaultRule[];
     /** Seed of the order of lists Logto answers unordered (see listOrder.ts); default 1. */
     listOrderSeed?: number;
+    /** Logto Cloud's plan quotas to enforce, e.g. `{ machineToMachineLimit: 3 }` (none by default, as Logto OSS). */
+    quotas?: Quotas;
     /**
      * Serve the /__local control routes. They answer only requests carrying `Authorization: Bearer <controlToken>`
      * (a random token made at start, `LocalLogto.controlToken`, also in `<dataDir>/control-token`, mode 0600):
@@ -61,6 +72,14 @@ export interface LocalLogtoOptions {
     controlApi?: boolean;
     /** Bind to an address other than loopback (the default refuses: the server speaks plain HTTP). */
     allowRemote?: boolean;
+    /** Serve HTTPS with this PEM key and certificate instead of plain HTTP. */
+    tls?: { key: string; cert: string };
+    /**
+     * Act as the Logto Cloud tenant `tenantId` (needs `tls`): its Management API indicator is
+     * https://<tenantId>.logto.app/api and its issuer https://<tenantId>.logto.app/oidc. Reaching that name is
+     * the test's business (it maps the name to loopback and trusts the certificate); nothing here weakens TLS.
+     */
+    tenantId?: string;
     /** Receives one line per request and lifecycle events. */
     log?: (line: string) => void;
 }
@@ -72,7 +91,8 @@ export const faultRuleSchema = z.object({
     rate: z.number().min(0).max(1).optional(),
     count: z.number().int().min(0).optional(),
     nth: z.number().int().min(1).optional(),
-    retryAfterSeconds: z.number().min(0).optional(),
+    retryAfterSeconds: z.number().min(0).nullable().optional(),
+    windowMs: z.number().min(0).optional(),
     latencyMs: z.number().min(0).optional(),
     seed: z.number().int().optional(),
     when: z.enum(["before", "after"]).optional(),

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -14,27 +15,35 @@ import { authorizeManagementRequest } from "./guard";
 import { json, parseBody, readRawBody, text, type HttpResponse } from "./http";
 import { startJoseRuntime } from "./jose-runtime";
 import type { FaultRule, LocalLogtoOptions, RequestCounts } from "./options";
+import { quotaRefusal, type Quotas } from "./quotas";
 import { applicationRoutes } from "./routes/applications";
 import { ListOrder } from "./listOrder";
 import type { RouteDeps } from "./routes/deps";
 import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
 import { matchRoute, type Route } from "./router";
-import { managementApiResourceId, managementIndicator, seedOnce } from "./seed";
+import { cloudManagementIndicator, managementApiResourceId, managementIndicator as selfHostedIndicator, seedOnce } from "./seed";
 import { jwksOf, loadOrCreateSigningKey } from "./signing-key";
 import { Store } from "./store";
 import { handleTokenRequest } from "./tokens";
 
 export interface LocalLogto {
-    /** e.g. http://127.0.0.1:41234 (no trailing slash) */
+    /**
+     * e.g. http://127.0.0.1:41234 (no trailing slash); https:// with `tls`; with `tenantId` the tenant's Cloud
+     * endpoint https://<tenantId>.logto.app, which only a test that maps it to `port` can reach.
+     */
     endpoint: string;
-    /** "https://default.logto.app/api" */
+    /** The port it listens on. */
+    port: number;
+    /** "https://default.logto.app/api"; with `tenantId`, "https://<tenantId>.logto.app/api". */
     managementIndicator: string;
     /** The seeded M2M app holding "Logto Management API access". */
     bootstrap: { appId: string; appSecret: string };
     /** The bearer token of the control API (`undefined` when it is off). */
     controlToken?: string;
     faults: { set(rules: FaultRule[]): void; clear(): void };
+    /** Logto Cloud's plan quotas to enforce (403 `subscription.limit_exceeded`); `{}` = none, as Logto OSS. */
+    setQuotas(quotas: Quotas): void;
     setTokenTtlOverride(seconds: number | undefined): void;
     counters: { snapshot(): RequestCounts; reset(): void };
     close(): Promise<void>;
@@ -60,9 +69,9 @@ const swaggerStub = {
     paths: {},
 };
 
-function endpointFor(host: string, port: number): string {
+function endpointFor(host: string, port: number, scheme: "http" | "https"): string {
     const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
-    return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+    return `${scheme}://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Loopback: 127.0.0.0/8, ::1, localhost. */
@@ -116,7 +125,7 @@ function faultResponse(strike: NonNullable<FaultDecision["strike"]>): HttpRespon
         case "drop":
             return "drop";
         case "429":
-            return { status: 429, headers: { "retry-after": String(strike.retryAfterSeconds) }, body: "Too Many Requests" };
+            return { status: 429, headers: strike.retryAfterSeconds === null ? {} : { "retry-after": String(strike.retryAfterSeconds) }, body: "Too Many Requests" };
         case "500":
             return json(500, { message: "Internal server error." });
         case "502":
@@ -134,6 +143,11 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         throw new Error(`local Logto: refusing to listen on ${host}: it speaks plain HTTP and serves a bootstrap app with full Management API access; ` +
             "bind to 127.0.0.1 (the default), or allow another address explicitly (--allow-remote, allowRemote: true)");
     }
+    // A Cloud tenant is reached over https only (its endpoint is https://<tenantId>.logto.app).
+    if (options.tenantId !== undefined && options.tls === undefined) {
+        throw new Error("local Logto: tenantId (Logto Cloud mode) needs tls: a Cloud tenant is served over https only");
+    }
+    const managementIndicator = options.tenantId !== undefined ? cloudManagementIndicator(options.tenantId) : selfHostedIndicator;
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = path.resolve(options.dataDir ?? mkdtempSync(path.join(tmpdir(), "local-logto-")));
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -149,11 +163,12 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     const store = new Store(dataDir);
     const jose = startJoseRuntime();
     const signingKey = await loadOrCreateSigningKey(store, jose);
-    const { credentials, seededNow } = seedOnce(store, Date.now());
+    const { credentials, seededNow } = seedOnce(store, Date.now(), managementIndicator);
 
     const counters = new RequestCounters();
     const faults = new FaultInjector(options.faults ?? []);
     let tokenTtlOverride = options.tokenTtlOverrideSeconds;
+    let quotas: Quotas = { ...options.quotas };
     let endpoint = "";
     const issuer = () => `${endpoint}/oidc`;
 
@@ -176,6 +191,8 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
             if (raw.kind === "too-large") return text(404, "Not Found");
             const parsed = parseBody(req.headers["content-type"], raw.bytes);
             if (parsed.kind === "invalid-json") return json(400, { message: parsed.message });
+            const refusal = quotaRefusal(store, quotas, managementApiResourceId, { method, pattern: match.route.pattern, params: match.params, body: parsed.value });
+            if (refusal !== undefined) throw refusal;
             return await match.route.handler({ method, url, endpoint, params: match.params, query: url.searchParams, headers: req.headers, body: parsed.value });
         } catch (error) {
             if (error instanceof LogtoApiError) return json(error.status, error.toBody());
@@ -235,6 +252,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
                 counters,
                 faults,
                 setTokenTtlOverride: (seconds) => (tokenTtlOverride = seconds),
+                setQuotas: (value) => (quotas = { ...value }),
                 bootstrap: credentials,
             }));
             return;
@@ -285,13 +303,14 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         log(`${method} ${url.pathname}${url.search} ${response.status} ${Date.now() - started}ms`);
     }
 
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
         handleRequest(req, res).catch((error: unknown) => {
             // Last resort: a bug must cost one request, never the server.
             log(`unhandled: ${(error as Error).stack ?? String(error)}`);
             writeResponse(res, json(500, { message: "Internal server error." }));
         });
-    });
+    };
+    const server = options.tls !== undefined ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createServer(onRequest);
     server.keepAliveTimeout = 5_000;
 
     await new Promise<void>((resolve, reject) => {
@@ -301,7 +320,8 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
             resolve();
         });
     });
-    endpoint = endpointFor(host, (server.address() as AddressInfo).port);
+    const port = (server.address() as AddressInfo).port;
+    endpoint = options.tenantId !== undefined ? `https://${options.tenantId}.logto.app` : endpointFor(host, port, options.tls !== undefined ? "https" : "http");
 
     const bootstrapFile = path.join(dataDir, "bootstrap.json");
     writeBootstrapFile(bootstrapFile, { endpoint, appId: credentials.appId, appSecret: credentials.appSecret, managementIndicator });
@@ -312,10 +332,14 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     let closing: Promise<void> | undefined;
     const logto: LocalLogto = {
         endpoint,
+        port,
         managementIndicator,
         bootstrap: { appId: credentials.appId, appSecret: credentials.appSecret },
         ...(controlToken !== undefined ? { controlToken } : {}),
         faults: { set: (rules) => faults.set(rules), clear: () => faults.clear() },
+        setQuotas: (value) => {
+            quotas = { ...value };
+        },
         setTokenTtlOverride: (seconds) => {
             tokenTtlOverride = seconds;
         },
