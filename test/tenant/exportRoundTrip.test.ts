@@ -1,6 +1,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { verifyStackOutputs } from "../../component/verify";
 import { logtoM2MProgram } from "../../program";
+import { M2MApplication } from "../../providers/m2mApplication";
 import { parseSpecYaml } from "../../spec/load";
 import { exportTenant, type TenantExport } from "../../tenant/exportTenant";
 import { useProviderFixture } from "../support/logtoEngine";
@@ -102,9 +103,11 @@ describe("export of a hand-made tenant, and the up that adopts it", () => {
 
     test("adopting an app that another stack's marker claims is refused, naming that stack, and writes nothing", async () => {
         const target = fixture.target();
-        const claimed = await fixture.stack("logto-m2m-export", "claimed", () => logtoM2MProgram({
-            spec: { apps: [{ name: `${target.runId} other stack's app`, adoptId: topology.apps.otherStacks }] },
-        }));
+        // The app alone, as the component declares it for an adoptId (a program whose outputs wait on the failed
+        // app would outlive the engine).
+        const claimed = await fixture.stack("logto-m2m-export", "claimed", async () => {
+            new M2MApplication("m2m/app/claimed", { name: `${target.runId} other stack's app`, roleIds: [], adopt: true, adoptAppId: topology.apps.otherStacks });
+        });
         target.resetCounts();
         await expect(claimed.up()).rejects.toThrow(new RegExp(`cannot adopt app ${topology.apps.otherStacks} \\(adoptAppId\\): the Pulumi stack other-project/prod/m2m/app/${target.runId} manages it`));
         expect(writes(target.counts().byRoute)).toEqual({});
