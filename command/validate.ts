@@ -21,6 +21,8 @@ export interface FileReport {
     /** Not errors: roles that must exist in Logto, which only a preview can check. */
     warnings: PlacedIssue[];
     counts?: { resources: number; roles: number; apps: number };
+    /** The validated spec, when there are no errors. */
+    spec?: ValidSpec;
 }
 
 export interface ValidateFileOptions {
@@ -49,7 +51,8 @@ function undeclaredRoles(spec: ValidSpec, loaded: LoadedSpec): PlacedIssue[] {
 export function validateSpecFile(file: string, cwd: string, options: ValidateFileOptions = {}): FileReport {
     let text: string;
     try {
-        text = readFileSync(path.resolve(cwd, file), "utf8");
+        // `-` is stdin (e.g. `git show origin/main:m2m.yaml | logto-m2m access m2m.yaml --base -`).
+        text = readFileSync(file === "-" ? 0 : path.resolve(cwd, file), "utf8");
     } catch (e) {
         return { file, unreadable: (e as Error).message, errors: [], warnings: [] };
     }
@@ -62,6 +65,7 @@ export function validateSpecFile(file: string, cwd: string, options: ValidateFil
             errors: [],
             warnings: undeclaredRoles(spec, loaded),
             counts: { resources: spec.resources.length, roles: spec.roles.length, apps: spec.apps.length },
+            spec,
         };
     } catch (e) {
         if (!(e instanceof SpecError)) throw e;
@@ -69,11 +73,11 @@ export function validateSpecFile(file: string, cwd: string, options: ValidateFil
     }
 }
 
-function where(file: string, issue: PlacedIssue): string {
+export function where(file: string, issue: PlacedIssue): string {
     return issue.line === undefined ? file : `${file}:${issue.line}:${issue.column}`;
 }
 
-function pathed(issue: PlacedIssue): string {
+export function pathed(issue: PlacedIssue): string {
     return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
 }
 
@@ -114,7 +118,7 @@ lines: ::error file=...,line=...,col=...::message).`,
         }));
         for (const r of reports) if (r.unreadable !== undefined) inv.streams.progress(`logto-m2m validate: cannot read ${r.file}: ${r.unreadable}`);
         if (inv.format === "json") {
-            inv.streams.out(JSON.stringify({ files: reports.map((r) => ({ ...r, valid: r.unreadable === undefined && r.errors.length === 0 })) }, null, 2));
+            inv.streams.out(JSON.stringify({ files: reports.map(({ spec: _spec, ...r }) => ({ ...r, valid: r.unreadable === undefined && r.errors.length === 0 })) }, null, 2));
         } else {
             for (const r of reports) {
                 if (r.unreadable !== undefined) continue;
