@@ -78,7 +78,7 @@ export async function readTenant(client: ManagementClient, options: ReadOptions 
     const apps = await pooled(appList, limit, async (app) => {
         const [held, secrets] = await Promise.all([client.listApplicationRoles(app.id), options.secrets === false ? [] : client.listApplicationSecrets(app.id)]);
         return { app, roles: held, secrets: secrets.map((s) => ({ name: s.name, expiresAt: s.expiresAt })) };
-    }, progressOf(onProgress, "the roles and secrets of apps", appList.length));
+    }, progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length));
     return {
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
