@@ -40,8 +40,8 @@ export interface LogtoM2MArgs {
     managementIndicator?: string;
     /**
      * Take over resources, permissions, roles and app secrets that already exist by natural key (default: stack
-     * config `logto:adoptExisting`). Apps have none: they are created (an app an interrupted run of this stack
-     * made is found by its marker).
+     * config `logto:adoptExisting`; a spec entry's own `adopt` wins). Apps have none: they are created, unless the
+     * spec gives an app's `adoptId` (an app an interrupted run of this stack made is found by its marker).
      */
     adopt?: boolean;
     /** Where the spec came from, for error messages. */
@@ -113,7 +113,11 @@ export class LogtoM2M extends pulumi.ComponentResource {
         this.spec = spec;
         this.tokenEndpoint = `${endpoint.replace(/\/+$/, "")}/oidc/token`;
         const child = { parent: this };
-        const adopt = args.adopt === undefined ? {} : { adopt: args.adopt };
+        // An object's own `adopt` in the spec wins over the component's (whose default is logto:adoptExisting).
+        const adoptIf = (own: boolean | undefined): { adopt?: boolean } => {
+            const value = own ?? args.adopt;
+            return value === undefined ? {} : { adopt: value };
+        };
 
         // References first; every managed child depends on them (see the class comment).
         const references: pulumi.Resource[] = [];
@@ -144,7 +148,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 name: r.name,
                 indicator: r.indicator,
                 ...(r.accessTokenTtl !== undefined ? { accessTokenTtl: r.accessTokenTtl } : {}),
-                ...adopt,
+                ...adoptIf(r.adopt),
             }, managed);
             this.apiResources[r.indicator] = resource;
             this.permissions[r.indicator] = {};
@@ -153,7 +157,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
                     resourceId: resource.id,
                     name: p.name,
                     ...(p.description !== undefined ? { description: p.description } : {}),
-                    ...adopt,
+                    ...adoptIf(r.adopt),
                 }, { ...child, deletedWith: resource });
                 this.permissions[r.indicator]![p.name] = scope;
                 scopeIds.set(`${r.indicator}#${p.name}`, scope.id);
@@ -174,7 +178,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 name: role.name,
                 description: role.description,
                 scopeIds: ids,
-                ...adopt,
+                ...adoptIf(role.adopt),
             }, managed);
             declaredGrants.set(role.name, mergeGrants({}, Object.fromEntries(role.permissions.map((g) => [g.resource, g.permissions]))));
         }
@@ -191,8 +195,10 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 roleIds,
                 ...(app.description !== undefined ? { description: app.description } : {}),
                 ...(app.customData !== undefined ? { customData: app.customData } : {}),
-                // Not `adopt`: an app has no natural key to be found by (names repeat), so the component makes its
-                // apps; one that an interrupted run of this stack made is found by its marker all the same.
+                // Not the component's `adopt`: an app has no natural key to be found by (names repeat), so the
+                // component makes its apps unless the spec names the one to take over by its App ID; one that an
+                // interrupted run of this stack made is found by its marker all the same.
+                ...(app.adoptId !== undefined ? { adopt: true, adoptAppId: app.adoptId } : {}),
                 // Any other secret of the app is drift (removed by up, or only reported with "keep").
                 managedSecrets: app.secrets.map((s) => s.name),
                 ...(app.unmanagedSecrets !== undefined ? { unmanagedSecrets: app.unmanagedSecrets } : {}),
@@ -205,7 +211,8 @@ export class LogtoM2M extends pulumi.ComponentResource {
                     applicationId: application.id,
                     name: s.name,
                     ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
-                    ...adopt,
+                    // An app taken over keeps its secrets: each is taken over by its name, never made again.
+                    ...adoptIf(app.adoptId !== undefined ? true : undefined),
                 }, { ...child, deletedWith: application });
                 this.applicationSecrets[app.name]![s.name] = secret;
                 secrets[s.name] = secret.value;

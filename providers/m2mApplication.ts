@@ -6,7 +6,7 @@ import { LogtoDynamicResource } from "./dynamicResource";
 import { stackIdentity } from "./stackIdentity";
 import { isSecretNamed } from "./applicationSecret";
 import { applicationSecrets } from "./listings";
-import { logtoCode, PartialFailure, type LogtoApi, type LogtoSecret } from "./logtoApi";
+import { applicationMarkerKey, logtoCode, PartialFailure, type LogtoApi, type LogtoSecret } from "./logtoApi";
 import { deepEqual, diffProperties, idSetEqual, optionalTextEqual, type Equality } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { orderLike, setDelta } from "./setDelta";
@@ -245,7 +245,17 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         let app = await findAppByMarker(api, args.marker);
         if (app === undefined && connection.adopt(args.adopt) && args.adoptAppId !== undefined) {
             app = await api.getApplication(args.adoptAppId);
-            if (app === undefined) throw new Error(`cannot adopt app ${args.adoptAppId} (adoptAppId): it does not exist in Logto`);
+            if (app === undefined) {
+                throw new Error(`cannot adopt app ${args.adoptAppId} (adoptAppId): it does not exist in Logto (to create a new app instead, ` +
+                    "remove adoptAppId, or the app's adoptId in the spec)");
+            }
+            const claimant = app.marker === undefined || app.marker === args.marker ? undefined : stackOfMarker(app.marker);
+            if (claimant !== undefined) {
+                throw new Error(`cannot adopt app ${app.id} (adoptAppId): the Pulumi stack ${claimant} manages it (its customData marker ` +
+                    `${applicationMarkerKey} says so), and two stacks managing one app undo each other's changes. To move it here, take it ` +
+                    `out of that stack first (pulumi state delete of its M2MApplication there), then remove customData.${applicationMarkerKey} ` +
+                    "from the app in Logto");
+            }
         }
         let current: string[] = [];
         if (app !== undefined) {
@@ -331,6 +341,15 @@ export class M2MApplication extends LogtoDynamicResource {
             marker: stackIdentity().nonce.apply((nonce) => applicationMarker(pulumi.getProject(), pulumi.getStack(), name, nonce)),
         }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "appSecret"] });
     }
+}
+
+/**
+ * The stack (`<project>/<stack>/<resource name>`) whose app marker this is, or undefined for a marker no stack
+ * wrote (a bare UUID of a client's create). Only this stack's own marker, found before adoption, is no claim.
+ */
+export function stackOfMarker(marker: string): string | undefined {
+    if (!marker.startsWith("pulumi:")) return undefined;
+    return marker.slice("pulumi:".length).replace(/#[^#]*$/, "");
 }
 
 /**

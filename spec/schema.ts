@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isAddressableSegment, unaddressableReason } from "../client/pathSegment";
 import { isUsableIndicator } from "../client/settings";
-import { customDataSchema, logtoLimits, maxAccessTokenTtl, maxSecretNameLength, optionalText, parseExpiry, requiredText } from "../providers/validation";
+import { adoptFlag, customDataSchema, logtoId, logtoLimits, maxAccessTokenTtl, maxSecretNameLength, optionalText, parseExpiry, requiredText } from "../providers/validation";
 
 /**
  * The spec's shape: what a platform team writes (in stack config or a YAML file) to declare its M2M topology.
@@ -55,6 +55,8 @@ export const resourceSchema = z.strictObject({
         .positive("accessTokenTtl must be at least 1 second")
         .max(maxAccessTokenTtl, `accessTokenTtl must be at most ${maxAccessTokenTtl} seconds (30 days)`).optional(),
     permissions: z.array(permissionSchema).default([]),
+    /** Take over the resource of this indicator, and its permissions by name, if they exist (e.g. an exported spec). */
+    adopt: adoptFlag,
 });
 
 /** @internal */
@@ -74,6 +76,8 @@ export const roleSchema = z.strictObject({
             "the spec never manages it (declare your own role on the Management API's all under another name if you need one)"),
     description: text("a role description", logtoLimits.roleDescription).optional(),
     permissions: z.array(roleGrantSchema).default([]),
+    /** Take over the M2M role of this name if it exists (e.g. an exported spec). */
+    adopt: adoptFlag,
 });
 
 // The form is checked here, with the shape; whether it lies ahead is checked against the clock in validate.ts.
@@ -109,6 +113,11 @@ export const appSchema = z.strictObject({
     /** Secrets of the app that the spec does not list: "remove" (default) deletes them at up, "keep" only reports them. */
     unmanagedSecrets: z.enum(["remove", "keep"], { error: 'unmanagedSecrets must be "remove" or "keep"' }).optional(),
     customData: customDataSchema.optional(),
+    /**
+     * The App ID of an existing M2M app to take over at the first `up` (app names are not unique, so an app is
+     * adopted by its id only), with its named secrets by name. Read at create only.
+     */
+    adoptId: logtoId("adoptId").optional(),
 });
 
 /** @internal */
@@ -128,6 +137,7 @@ export interface ResourceInput {
     indicator: string;
     accessTokenTtl?: number;
     permissions?: PermissionInput[];
+    adopt?: boolean;
 }
 export interface RoleGrantInput {
     resource: string;
@@ -137,6 +147,7 @@ export interface RoleInput {
     name: string;
     description?: string;
     permissions?: RoleGrantInput[];
+    adopt?: boolean;
 }
 /** An extra secret as written: its name, or its name and expiry (a date, a date-time or epoch milliseconds). */
 export type SecretInput = string | { name: string; expiresAt?: number | Date | string };
@@ -145,7 +156,9 @@ export interface AppInput {
     description?: string;
     roles?: string[];
     secrets?: SecretInput[];
+    unmanagedSecrets?: "remove" | "keep";
     customData?: Record<string, unknown>;
+    adoptId?: string;
 }
 /** The spec as written (YAML, JSON or an object in code), before validation. */
 export interface SpecInput {
@@ -171,6 +184,8 @@ export interface ResourceSpec {
     indicator: string;
     accessTokenTtl?: number;
     permissions: PermissionSpec[];
+    /** Take over an existing resource of this indicator (and its permissions) instead of failing. */
+    adopt?: boolean;
 }
 
 /** What a role grants on one resource; `resource` is always a real indicator after validation. */
@@ -183,6 +198,8 @@ export interface RoleSpec {
     name: string;
     description: string;
     permissions: RoleGrant[];
+    /** Take over an existing M2M role of this name instead of failing. */
+    adopt?: boolean;
 }
 
 export interface SecretSpec {
@@ -199,6 +216,8 @@ export interface AppSpec {
     secrets: SecretSpec[];
     unmanagedSecrets?: "remove" | "keep";
     customData?: Record<string, unknown>;
+    /** The App ID of the existing app to take over (with its named secrets) at create. */
+    adoptId?: string;
 }
 
 /** A role the spec uses but does not declare: it must already exist in Logto, as an M2M role. */

@@ -9,6 +9,11 @@ import {
 export interface SpecIssue {
     path: string;
     message: string;
+    /** The unknown key an `unknown key` issue is about (the object at `path` holds it). */
+    key?: string;
+    /** Where a YAML syntax error is (a spec that parsed is placed by `LoadedSpec.locate`). */
+    line?: number;
+    column?: number;
 }
 
 /** A spec that cannot be applied. Thrown before anything is created; `issues` lists every problem found. */
@@ -61,7 +66,11 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 function zodIssues(error: z.ZodError): SpecIssue[] {
     return error.issues.map((issue) => {
         if (issue.code === "unrecognized_keys") {
-            return { path: formatPath(issue.path), message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` };
+            return {
+                path: formatPath(issue.path),
+                message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`,
+                ...(issue.keys[0] === undefined ? {} : { key: issue.keys[0] }),
+            };
         }
         return { path: formatPath(issue.path), message: issue.message };
     });
@@ -200,6 +209,7 @@ class CrossReferences {
                 indicator: r.indicator,
                 ...(r.accessTokenTtl === undefined ? {} : { accessTokenTtl: r.accessTokenTtl }),
                 permissions: r.permissions.map((p) => (p.description === undefined ? { name: p.name } : { name: p.name, description: p.description })),
+                ...(r.adopt === undefined ? {} : { adopt: r.adopt }),
             };
         });
     }
@@ -232,7 +242,7 @@ class CrossReferences {
             });
             // Two entries for one resource would be merged silently by Logto; make the author say it once.
             this.unique(grants, (g) => g.resource, (j) => `roles[${i}].permissions[${j}].resource`, "resource");
-            return { name: role.name, description: role.description ?? role.name, permissions: grants };
+            return { name: role.name, description: role.description ?? role.name, permissions: grants, ...(role.adopt === undefined ? {} : { adopt: role.adopt }) };
         });
     }
 
@@ -257,6 +267,8 @@ class CrossReferences {
         const { raw } = this;
         const external = new Map<string, string[]>();
         this.unique(raw.apps, (a) => a.name, (i) => `apps[${i}].name`, "app name");
+        // One Logto app taken over by two entries would be managed twice, each undoing the other's roles.
+        this.unique(raw.apps.map((a) => (a?.adoptId === undefined ? undefined : a)), (a) => a.adoptId!, (i) => `apps[${i}].adoptId`, "adoptId");
         const apps = present(raw.apps).map(([app, i]): AppSpec => {
             this.unique(app.roles, (r) => r, (j) => `apps[${i}].roles[${j}]`, "role");
             app.roles.forEach((role, j) => {
@@ -279,6 +291,7 @@ class CrossReferences {
                 secrets,
                 ...(app.unmanagedSecrets === undefined ? {} : { unmanagedSecrets: app.unmanagedSecrets }),
                 ...(app.customData === undefined ? {} : { customData: app.customData }),
+                ...(app.adoptId === undefined ? {} : { adoptId: app.adoptId }),
             };
         });
         return { apps, externalRoles: [...external].map(([name, paths]) => ({ name, paths })) };

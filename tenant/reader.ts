@@ -1,0 +1,89 @@
+import type { Application, ManagementClient, Resource, Role, RoleScope, Scope } from "../client";
+
+/**
+ * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
+ * machine-to-machine role with its permissions, every machine-to-machine app with its roles and the names and
+ * expiries of its secrets. Secret values are dropped as each listing arrives: nothing downstream can print one.
+ */
+export interface TenantSnapshot {
+    /** The endpoint read (for headers and messages). */
+    endpoint: string;
+    /** The tenant's Management API indicator (the connection's). */
+    managementIndicator: string;
+    resources: Array<Resource & { scopes: Scope[] }>;
+    roles: Array<{ role: Role; scopes: RoleScope[] }>;
+    apps: Array<{ app: Application; roles: Role[]; secrets: SecretInfo[] }>;
+}
+
+/** A secret of an app without its value. */
+export interface SecretInfo {
+    name: string;
+    /** Epoch milliseconds, or null for a secret that never expires. */
+    expiresAt: number | null;
+}
+
+export interface ReadOptions {
+    /** A line of progress for a person watching a large tenant being read (the command writes it to stderr). */
+    onProgress?: (line: string) => void;
+    /** Per-object reads in flight at once (the client's request budget still paces them). Default 8. */
+    concurrency?: number;
+    /** Read the roles and secrets of these apps only, and the permissions of these roles only (default: all). */
+    selectApp?: (app: Application) => boolean;
+    selectRole?: (role: Role) => boolean;
+    /** Read each app's secret names and expiries (default true); access needs only roles, one call less per app. */
+    secrets?: boolean;
+}
+
+/** Maps `items` through `work` with at most `limit` in flight, in order. */
+async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, done: (count: number) => void): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    let next = 0;
+    let finished = 0;
+    const worker = async (): Promise<void> => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]!);
+            done(++finished);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/** Reports `count` of `total` every `step` objects and at the end, so a large tenant shows it is moving. */
+function progressOf(onProgress: ((line: string) => void) | undefined, what: string, total: number): (count: number) => void {
+    const step = Math.max(25, Math.ceil(total / 10));
+    return (count) => {
+        if (onProgress !== undefined && (count === total || count % step === 0)) onProgress(`read ${what}: ${count} of ${total}`);
+    };
+}
+
+/**
+ * Reads the tenant: three listings (resources with their permissions, M2M roles, M2M apps), then one listing
+ * per role (its permissions) and two per app (its roles, its secrets).
+ */
+export async function readTenant(client: ManagementClient, options: ReadOptions = {}): Promise<TenantSnapshot> {
+    const { onProgress } = options;
+    const limit = options.concurrency ?? 8;
+    const [resources, allRoles, allApps] = await Promise.all([
+        client.listResources({ includeScopes: true }),
+        client.listRoles({ type: "MachineToMachine" }),
+        client.listApplications(),
+    ]);
+    onProgress?.(`listed ${resources.length} API resources, ${allRoles.length} M2M roles, ${allApps.length} M2M apps`);
+    const roleList = allRoles.filter((r) => r.type === "MachineToMachine" && (options.selectRole?.(r) ?? true));
+    const appList = allApps.filter((a) => a.type === "MachineToMachine" && (options.selectApp?.(a) ?? true));
+    const roles = await pooled(roleList, limit, async (role) => ({ role, scopes: await client.listRoleScopes(role.id) }),
+        progressOf(onProgress, "the permissions of roles", roleList.length));
+    const apps = await pooled(appList, limit, async (app) => {
+        const [held, secrets] = await Promise.all([client.listApplicationRoles(app.id), options.secrets === false ? [] : client.listApplicationSecrets(app.id)]);
+        return { app, roles: held, secrets: secrets.map((s) => ({ name: s.name, expiresAt: s.expiresAt })) };
+    }, progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length));
+    return {
+        endpoint: client.connection.endpoint,
+        managementIndicator: client.connection.managementIndicator,
+        resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
+        roles,
+        apps,
+    };
+}

@@ -1,0 +1,117 @@
+import type { Stack } from "@pulumi/pulumi/automation";
+import { verifyStackOutputs } from "../../component/verify";
+import { logtoM2MProgram } from "../../program";
+import { M2MApplication } from "../../providers/m2mApplication";
+import { parseSpecYaml } from "../../spec/load";
+import { exportTenant, type TenantExport } from "../../tenant/exportTenant";
+import { useProviderFixture } from "../support/logtoEngine";
+import { callsByMethod } from "../support/logtoTarget";
+import { writes } from "../program/support";
+import { buildHandMadeTopology, type HandMadeTopology } from "./support";
+
+// A tenant built by hand, exported, and brought under a stack: the first `up` of the export takes every object
+// over without a single write, the second makes no call. Against the local Logto (its counters) or the Logto
+// given by LOGTO_* (through the counting proxy).
+describe("export of a hand-made tenant, and the up that adopts it", () => {
+    const fixture = useProviderFixture();
+    let topology: HandMadeTopology;
+    let exported: TenantExport;
+    let stack: Stack;
+    let secretsBefore: Map<string, string[]>;
+
+    beforeAll(async () => {
+        const target = fixture.target();
+        topology = await buildHandMadeTopology(target);
+        secretsBefore = new Map();
+        for (const id of Object.values(topology.apps)) {
+            secretsBefore.set(id, (await target.client.listApplicationSecrets(id)).map((s) => `${s.name}=${s.value}`).sort());
+        }
+    });
+    afterAll(async () => {
+        await stack?.destroy().catch(() => undefined);
+    });
+
+    test("writes the spec of the topology, with adoption, the Management API and the built-in role as references, and no secret", async () => {
+        const target = fixture.target();
+        const { runId } = target;
+        const progress: string[] = [];
+        target.resetCounts();
+        exported = await exportTenant(target.client, { match: runId, onProgress: (line) => progress.push(line) });
+        expect(writes(target.counts().byRoute)).toEqual({});
+        const { apps, roles, orders, stock, rotationExpiry } = topology;
+        expect(exported.spec).toEqual({
+            resources: [
+                {
+                    name: `${runId} Orders API`, indicator: orders.indicator, accessTokenTtl: 7200, adopt: true,
+                    permissions: [{ name: "read:orders", description: "Read orders" }, "write:orders"],
+                },
+                { name: `${runId} Stock API`, indicator: stock.indicator, accessTokenTtl: 3600, adopt: true, permissions: [{ name: "read:stock", description: "Read the stock levels" }] },
+            ],
+            roles: [
+                { name: `${runId}-ops`, adopt: true, permissions: [{ resource: orders.indicator, permissions: ["write:orders"] }, { resource: stock.indicator, permissions: ["read:stock"] }] },
+                { name: `${runId}-orders-reader`, description: "Reads orders", adopt: true, permissions: [{ resource: orders.indicator, permissions: ["read:orders"] }] },
+                { name: `${runId}-tenant-admin`, description: "Full tenant control", adopt: true, permissions: [{ resource: "management", permissions: ["all"] }] },
+            ],
+            apps: [
+                { name: `${runId} ops bot`, roles: [`${runId}-ops`, `${runId}-tenant-admin`], secrets: [{ name: "rotation", expiresAt: rotationExpiry }], adoptId: apps.opsBot },
+                { name: `${runId} provisioner`, roles: ["Logto Management API access"], adoptId: apps.provisioner },
+                {
+                    name: `${runId} storefront`, description: "Shows the orders", roles: [`${runId}-orders-reader`],
+                    secrets: [{ name: "ci", expiresAt: "2030-01-01" }, "spare"], customData: { team: "web", tier: 2 }, adoptId: apps.storefront,
+                },
+            ],
+        });
+        expect(exported.warnings).toEqual([expect.stringMatching(new RegExp(`app "${runId} other stack's app" \\(${apps.otherStacks}\\) is managed by the Pulumi stack other-project/prod/m2m/app/${runId}`))]);
+        expect(progress.at(-1)).toBe("read the roles and secrets of apps: 4 of 4");
+        // Names and expiries only: no value of any secret of these apps is anywhere in the output.
+        for (const values of secretsBefore.values()) {
+            for (const entry of values) expect(exported.yaml).not.toContain(entry.slice(entry.indexOf("=") + 1));
+        }
+        expect(roles.reader).toBeDefined();
+    });
+
+    test("the first up of the export adopts every object and writes nothing; the second up makes no call", async () => {
+        const target = fixture.target();
+        stack = await fixture.stack("logto-m2m-export", "adopt", () => logtoM2MProgram());
+        // The YAML as written, as a user's stack would take the file.
+        await stack.setConfig("logto-m2m:spec", { value: exported.yaml });
+        expect(parseSpecYaml(exported.yaml, "export").raw).toEqual(JSON.parse(JSON.stringify(exported.spec)));
+
+        target.resetCounts();
+        const result = await stack.up();
+        const first = target.counts();
+        expect(writes(first.byRoute)).toEqual({});
+        expect(result.summary.resourceChanges).toEqual({ create: 19 });
+        const outputs = result.outputs.apps!.value as Record<string, { appId: string }>;
+        expect(Object.fromEntries(Object.entries(outputs).map(([name, a]) => [name, a.appId]))).toEqual({
+            [`${target.runId} ops bot`]: topology.apps.opsBot,
+            [`${target.runId} provisioner`]: topology.apps.provisioner,
+            [`${target.runId} storefront`]: topology.apps.storefront,
+        });
+        for (const [id, before] of secretsBefore) {
+            expect((await target.client.listApplicationSecrets(id)).map((s) => `${s.name}=${s.value}`).sort()).toEqual(before);
+        }
+        // The adopted credentials work, and grant what Logto held.
+        await expect(verifyStackOutputs(result.outputs)).resolves.toHaveLength(5);
+
+        target.resetCounts();
+        const second = await stack.up();
+        expect(second.summary.resourceChanges).toEqual({ same: 19 });
+        const counts = target.counts();
+        expect({ token: counts.token, api: counts.api, byMethod: callsByMethod(counts) }).toEqual({ token: 0, api: 0, byMethod: {} });
+    });
+
+    test("adopting an app that another stack's marker claims is refused, naming that stack, and writes nothing", async () => {
+        const target = fixture.target();
+        // The app alone, as the component declares it for an adoptId (a program whose outputs wait on the failed
+        // app would outlive the engine).
+        const claimed = await fixture.stack("logto-m2m-export", "claimed", async () => {
+            new M2MApplication("m2m/app/claimed", { name: `${target.runId} other stack's app`, roleIds: [], adopt: true, adoptAppId: topology.apps.otherStacks });
+        });
+        target.resetCounts();
+        await expect(claimed.up()).rejects.toThrow(new RegExp(`cannot adopt app ${topology.apps.otherStacks} \\(adoptAppId\\): the Pulumi stack other-project/prod/m2m/app/${target.runId} manages it`));
+        expect(writes(target.counts().byRoute)).toEqual({});
+        expect((await target.client.getApplication(topology.apps.otherStacks))?.name).toBe(`${target.runId} other stack's app`);
+        await claimed.destroy();
+    });
+});
