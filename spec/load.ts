@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { positionInDocument, type SourcePosition } from "./positions";
 import { SpecError } from "./validate";
 
 /** The config namespace of the program: `logto-m2m:spec`, `logto-m2m:specFile`, `logto-m2m:verify`. */
@@ -10,19 +11,26 @@ export const CONFIG_NAMESPACE = "logto-m2m";
 export interface LoadedSpec {
     raw: unknown;
     source: string;
+    /**
+     * Where a path of the spec (`roles[1].name`, an unknown `key` of the object there) is in the text it was
+     * parsed from, for messages with a line and column.
+     */
+    locate?: (path: string, key?: string) => SourcePosition | undefined;
 }
 
 /** Parses a YAML (or JSON) spec; syntax errors become a `SpecError` with the line and column. */
 export function parseSpecYaml(text: string, source: string): LoadedSpec {
     // The core schema reads 2027-01-01 as a string; validation turns it into a date, so no YAML 1.1 timestamps.
-    const doc = parseDocument(text);
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
     if (doc.errors.length > 0) {
         throw new SpecError(doc.errors.map((e) => ({
             path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
             message: (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
+            ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
         })), source);
     }
-    return { raw: doc.toJS() ?? {}, source };
+    return { raw: doc.toJS() ?? {}, source, locate: (path, key) => positionInDocument(doc, lineCounter, path, key) };
 }
 
 /** Reads a spec file; a relative name is taken from `baseDir` (the program's folder). */

@@ -9,6 +9,11 @@ import {
 export interface SpecIssue {
     path: string;
     message: string;
+    /** The unknown key an `unknown key` issue is about (the object at `path` holds it). */
+    key?: string;
+    /** Where a YAML syntax error is (a spec that parsed is placed by `LoadedSpec.locate`). */
+    line?: number;
+    column?: number;
 }
 
 /** A spec that cannot be applied. Thrown before anything is created; `issues` lists every problem found. */
@@ -61,7 +66,11 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 function zodIssues(error: z.ZodError): SpecIssue[] {
     return error.issues.map((issue) => {
         if (issue.code === "unrecognized_keys") {
-            return { path: formatPath(issue.path), message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` };
+            return {
+                path: formatPath(issue.path),
+                message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`,
+                ...(issue.keys[0] === undefined ? {} : { key: issue.keys[0] }),
+            };
         }
         return { path: formatPath(issue.path), message: issue.message };
     });

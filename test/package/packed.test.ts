@@ -173,4 +173,10 @@ describe("a project made like `pulumi new typescript`, against the packed packag
         expect(run.stderr).toContain("no `apps` output");
         expect(run.status).toBe(1);
     });
+
+    test("the logto-m2m command runs from the install with npx: npx logto-m2m --help", () => {
+        const run = spawnSync("npx", ["logto-m2m", "--help"], { cwd: dir, encoding: "utf8" });
+        expect(run.stdout).toContain("Usage: logto-m2m <command>");
+        expect(run.status).toBe(0);
+    });
 });

@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { stringify } from "yaml";
 import {
     SpecError, loadSpec, managementIndicatorFor, parseSpecYaml, resolveExternalRoles, validateSpec,
     type FoundRole, type SpecIssue,
 } from "../../spec";
+import { misplaced } from "../support/specText";
 
 const now = Date.parse("2026-01-01T00:00:00Z");
 const shoppingApi = { name: "Shopping API", indicator: "https://shopping.api", permissions: ["read:products", "write:products"] };
@@ -243,7 +245,17 @@ describe("a spec error is rejected with its path", () => {
     test.each(cases)("%s", (...row) => {
         const [, spec, expectedPath, message, options] = row;
         const issues = issuesOf(spec, options);
-        expect(issues).toContainEqual({ path: expectedPath, message: expect.stringMatching(message) });
+        expect(issues).toContainEqual(expect.objectContaining({ path: expectedPath, message: expect.stringMatching(message) }));
+    });
+
+    // The same spec as a YAML file: each issue is placed at the node its path names (logto-m2m validate prints it).
+    test.each(cases)("%s: at its line in the YAML file", (...row) => {
+        const [, spec, expectedPath, , options] = row;
+        const text = stringify(spec, { lineWidth: 0 });
+        const loaded = parseSpecYaml(text, "spec.yaml");
+        const issues = issuesOf(loaded.raw, options);
+        expect(issues.map((i) => i.path)).toContain(expectedPath);
+        expect(issues.map((i) => misplaced(text, spec, i.path, i.key, loaded.locate?.(i.path, i.key))).filter((m) => m !== undefined)).toEqual([]);
     });
 
     test("every problem of a spec is reported at once, each with its path", () => {
