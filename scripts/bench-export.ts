@@ -13,7 +13,9 @@
 import { randomBytes } from "node:crypto";
 import { closeHttpAgent, connectionFromEnv, ManagementClient, RequestBudget, type ConnectionSettings } from "../client";
 import { startLocalLogto, type LocalLogto } from "../local-logto";
+import { accessFromTenant, accessMatrix } from "../access/model";
 import { exportTenant } from "../tenant/exportTenant";
+import { readTenant } from "../tenant/reader";
 
 const sizes = { resources: 50, permissionsPerResource: 8, roles: 250, apps: 250, secrets: 50 };
 
@@ -77,6 +79,19 @@ async function main(): Promise<void> {
         console.log(`  calls: ${client.stats().requests} API + ${client.stats().tokenRequests} token (client)` +
             (server !== undefined ? `; server counted ${server.api} API + ${server.token} token` : ""));
         console.log(`  wall time: ${ms} ms; spec ${exported.yaml.length} bytes of YAML`);
+
+        // access --live: the same reader without the secrets' listings, then the matrix.
+        const liveClient = new ManagementClient(connection, { now: () => Date.now() });
+        local?.counters.reset();
+        const liveStarted = performance.now();
+        const tenant = await readTenant(liveClient, { secrets: false, ...(remote ? { selectApp: (a) => a.name.includes(tag), selectRole: (r) => r.name.includes(tag) } : {}) });
+        const matrix = accessMatrix(accessFromTenant(tenant, "live"));
+        const liveMs = Math.round(performance.now() - liveStarted);
+        const liveServer = local?.counters.snapshot();
+        console.log(`access --live of the same tenant: ${matrix.apps.length} apps in the matrix`);
+        console.log(`  calls: ${liveClient.stats().requests} API + ${liveClient.stats().tokenRequests} token (client)` +
+            (liveServer !== undefined ? `; server counted ${liveServer.api} API + ${liveServer.token} token` : ""));
+        console.log(`  wall time: ${liveMs} ms`);
     } finally {
         await cleanup(seeder, tag).catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
         await closeHttpAgent();
