@@ -1,4 +1,5 @@
 import { access } from "./access";
+import { exportCommand } from "./export";
 import type { Subcommand } from "./subcommand";
 import { validate } from "./validate";
 
@@ -6,4 +7,5 @@ import { validate } from "./validate";
 export const subcommands: readonly Subcommand[] = [
     validate,
     access,
+    exportCommand,
 ];

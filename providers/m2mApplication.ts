@@ -6,6 +6,7 @@ import { LogtoDynamicResource } from "./dynamicResource";
 import { stackIdentity } from "./stackIdentity";
 import { isSecretNamed } from "./applicationSecret";
 import { applicationSecrets } from "./listings";
+import { stackOfMarker } from "../client/marker";
 import { applicationMarkerKey, logtoCode, PartialFailure, type LogtoApi, type LogtoSecret } from "./logtoApi";
 import { deepEqual, diffProperties, idSetEqual, optionalTextEqual, type Equality } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
@@ -341,15 +342,6 @@ export class M2MApplication extends LogtoDynamicResource {
             marker: stackIdentity().nonce.apply((nonce) => applicationMarker(pulumi.getProject(), pulumi.getStack(), name, nonce)),
         }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "appSecret"] });
     }
-}
-
-/**
- * The stack (`<project>/<stack>/<resource name>`) whose app marker this is, or undefined for a marker no stack
- * wrote (a bare UUID of a client's create). Only this stack's own marker, found before adoption, is no claim.
- */
-export function stackOfMarker(marker: string): string | undefined {
-    if (!marker.startsWith("pulumi:")) return undefined;
-    return marker.slice("pulumi:".length).replace(/#[^#]*$/, "");
 }
 
 /**

@@ -1,5 +1,4 @@
-import { applicationMarkerKey } from "../client/marker";
-import { stackOfMarker } from "../providers/m2mApplication";
+import { applicationMarkerKey, stackOfMarker } from "../client/marker";
 import {
     BUILT_IN_MANAGEMENT_ROLE, DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, appSchema, resourceSchema, roleSchema, secretSchema,
     type AppInput, type ResourceInput, type RoleInput, type SecretInput, type SpecInput,

@@ -56,6 +56,17 @@ describe("a valid spec", () => {
         expect(spec.roles[0]!.permissions[0]!.resource).toBe(managementIndicatorFor("abc123"));
     });
 
+    test("says which existing objects to take over: adopt on resources and roles, adoptId on apps", () => {
+        const spec = validateSpec(specWith({
+            resources: [{ ...shoppingApi, adopt: true }, inventoryApi],
+            roles: [{ ...reader, adopt: true }],
+            apps: [{ ...storefront, adoptId: "qekodi803vvncprm733o7" }],
+        }), { now });
+        expect(spec.resources.map((r) => r.adopt)).toEqual([true, undefined]);
+        expect(spec.roles[0]!.adopt).toBe(true);
+        expect(spec.apps[0]!.adoptId).toBe("qekodi803vvncprm733o7");
+    });
+
     test("may be empty", () => {
         expect(validateSpec({}, { now })).toMatchObject({ resources: [], roles: [], apps: [], externalRoles: [] });
     });
@@ -99,6 +110,18 @@ describe("a spec error is rejected with its path", () => {
         ["duplicate role name",
             specWith({ roles: [reader, { ...reader, description: "again" }] }),
             "roles[1].name", /duplicate role name "shopping-reader"/],
+        ["two apps taking over one App ID",
+            specWith({ apps: [{ ...storefront, adoptId: "app1" }, { name: "sync", adoptId: "app1" }] }),
+            "apps[1].adoptId", /duplicate adoptId "app1" \(first at apps\[0\].adoptId\)/],
+        ["an adoptId that is not an App ID",
+            specWith({ apps: [{ ...storefront, adoptId: "../x" }] }),
+            "apps[0].adoptId", /adoptId must be a Logto id: no whitespace, '\/'/],
+        ["an adoptId that is a number",
+            specWith({ apps: [{ ...storefront, adoptId: 12 }] }),
+            "apps[0].adoptId", /adoptId must be a Logto id \(a string\)/],
+        ["adopt that is not a boolean",
+            specWith({ resources: [{ ...shoppingApi, adopt: "yes" }] }),
+            "resources[0].adopt", /adopt must be true or false/],
         ["the same resource twice in a role",
             specWith({ roles: [{ name: "r", permissions: [reader.permissions[0], { resource: "https://shopping.api", permissions: ["write:products"] }] }] }),
             "roles[0].permissions[1].resource", /duplicate resource/],

@@ -1,13 +1,32 @@
 import type { Stack } from "@pulumi/pulumi/automation";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { verifyStackOutputs } from "../../component/verify";
 import { logtoM2MProgram } from "../../program";
 import { M2MApplication } from "../../providers/m2mApplication";
 import { parseSpecYaml } from "../../spec/load";
 import { exportTenant, type TenantExport } from "../../tenant/exportTenant";
+import { repoRoot } from "../support/engine";
 import { useProviderFixture } from "../support/logtoEngine";
 import { callsByMethod } from "../support/logtoTarget";
 import { writes } from "../program/support";
 import { buildHandMadeTopology, type HandMadeTopology } from "./support";
+
+/** `logto-m2m ARGS` as a user runs it, with the bootstrap app in LOGTO_*; its exit code, stdout and stderr. */
+async function logtoM2M(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; out: string; err: string }> {
+    // Not spawnSync: the local Logto answers from this very process.
+    try {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(repoRoot, "dist", "command", "main.js"), ...args], { env: { ...process.env, ...env }, cwd, maxBuffer: 64 << 20 });
+        return { code: 0, out: stdout, err: stderr };
+    } catch (error) {
+        const e = error as { code?: number; stdout?: string; stderr?: string };
+        if (typeof e.code !== "number") throw error;
+        return { code: e.code, out: e.stdout ?? "", err: e.stderr ?? "" };
+    }
+}
 
 // A tenant built by hand, exported, and brought under a stack: the first `up` of the export takes every object
 // over without a single write, the second makes no call. Against the local Logto (its counters) or the Logto
@@ -99,6 +118,44 @@ describe("export of a hand-made tenant, and the up that adopts it", () => {
         expect(second.summary.resourceChanges).toEqual({ same: 19 });
         const counts = target.counts();
         expect({ token: counts.token, api: counts.api, byMethod: callsByMethod(counts) }).toEqual({ token: 0, api: 0, byMethod: {} });
+    });
+
+    test("logto-m2m export writes the same spec, warns on stderr, and its access matrix is the one access --live reads", async () => {
+        const target = fixture.target();
+        const { connection, runId } = target;
+        const env: Record<string, string> = {
+            LOGTO_ENDPOINT: connection.endpoint, LOGTO_APP_ID: connection.appId, LOGTO_APP_SECRET: connection.appSecret,
+            ...(connection.tenantId !== undefined ? { LOGTO_TENANT_ID: connection.tenantId } : {}),
+        };
+        const dir = mkdtempSync(path.join(tmpdir(), "logto-m2m-export-"));
+        try {
+            const run = await logtoM2M(["export", "--match", runId, "--out", "m2m.yaml"], env, dir);
+            // 1: written, with a warning (the other stack's app).
+            expect(run.code).toBe(1);
+            expect(run.out).toBe("");
+            expect(run.err).toMatch(/^reading the tenant at .*\n/);
+            expect(run.err).toContain("read the roles and secrets of apps: 4 of 4");
+            expect(run.err).toContain(`warning: app "${runId} other stack's app"`);
+            const written = readFileSync(path.join(dir, "m2m.yaml"), "utf8");
+            const withoutClock = (yaml: string) => yaml.replace(/ at \d{4}-\d\d-\d\dT[\d:.]+Z\./, " at (time).");
+            expect(withoutClock(written)).toBe(withoutClock(exported.yaml));
+            for (const values of secretsBefore.values()) {
+                for (const entry of values) expect(`${run.err}${written}`).not.toContain(entry.slice(entry.indexOf("=") + 1));
+            }
+
+            type Matrix = { apps: Array<{ app: string; id?: string; roles: string[]; holdings: unknown[]; unknownRoles: string[] }> };
+            const ofRun = (m: Matrix) => m.apps.filter((a) => a.app.includes(runId) && !a.app.includes("other stack"))
+                // The roles an app holds are a set (Logto lists them in its own order).
+                .map(({ id: _id, ...a }) => ({ ...a, roles: [...a.roles].sort() }));
+            const fromSpec = await logtoM2M(["access", "m2m.yaml", "--format", "json"], env, dir);
+            const live = await logtoM2M(["access", "--live", "--format", "json"], env, dir);
+            expect([fromSpec.code, live.code]).toEqual([0, 0]);
+            const specApps = ofRun(JSON.parse(fromSpec.out) as Matrix);
+            expect(specApps).toHaveLength(3);
+            expect(specApps).toEqual(ofRun(JSON.parse(live.out) as Matrix));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     test("adopting an app that another stack's marker claims is refused, naming that stack, and writes nothing", async () => {
