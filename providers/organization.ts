@@ -94,10 +94,13 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const org = await connection.get().getOrganization(id);
         if (org === undefined) return { id: "", props: {} };
+        // Logto stores an omitted or empty description as null; the state leaves it out (an undefined value
+        // would not serialize).
+        const { description: _previous, ...kept } = props;
         return readResult(id, {
-            ...props,
+            ...kept,
             name: org.name,
-            description: org.description ?? undefined,
+            ...(org.description ? { description: org.description } : {}),
             customData: org.customData,
             marker: org.marker ?? String(props.marker ?? ""),
         }, inputKeys);
