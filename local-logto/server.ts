@@ -16,6 +16,9 @@ import { startJoseRuntime } from "./jose-runtime";
 import type { FaultRule, LocalLogtoOptions, RequestCounts } from "./options";
 import { applicationRoutes } from "./routes/applications";
 import type { RouteDeps } from "./routes/deps";
+import { organizationRoleRoutes } from "./routes/organization-roles";
+import { organizationScopeRoutes } from "./routes/organization-scopes";
+import { organizationRoutes } from "./routes/organizations";
 import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
 import { matchRoute, type Route } from "./router";
@@ -157,7 +160,14 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     const issuer = () => `${endpoint}/oidc`;
 
     const deps: RouteDeps = { store, managementApiResourceId, now: Date.now };
-    const apiRoutes: Route[] = [...resourceRoutes(deps), ...roleRoutes(deps), ...applicationRoutes(deps)];
+    const apiRoutes: Route[] = [
+        ...resourceRoutes(deps),
+        ...roleRoutes(deps),
+        ...applicationRoutes(deps),
+        ...organizationRoutes(deps),
+        ...organizationScopeRoutes(deps),
+        ...organizationRoleRoutes(deps),
+    ];
 
     /** The Management API: body parsing (koa-body runs before the guard), guard, route. */
     async function handleApi(req: IncomingMessage, url: URL, raw: Awaited<ReturnType<typeof readRawBody>>): Promise<HttpResponse> {

@@ -1,14 +1,19 @@
-import { accessToken, useLocalLogto } from "./support";
+import { accessToken } from "./support";
+import { useContractTarget } from "./target";
 
 describe("applications /api/applications", () => {
-    const { logto, api } = useLocalLogto();
+    const target = useContractTarget();
+    const logto = target;
+    const api = () => target().api;
+    const n = (base: string) => target().name(base);
     const m2mApp = async (name: string, extra: Record<string, unknown> = {}) => (await api().post("/api/applications", { name, type: "MachineToMachine", ...extra })).body;
     const m2mRole = async (name: string) => (await api().post("/api/roles", { name, description: "d", type: "MachineToMachine" })).body;
 
     describe("the seeded bootstrap app", () => {
         it("is an M2M app holding the role Logto Management API access", async () => {
             const app = (await api().get(`/api/applications/${logto().bootstrap.appId}`)).body;
-            expect(app).toMatchObject({ name: "pulumi-logto-m2m bootstrap", type: "MachineToMachine" });
+            expect(app).toMatchObject({ type: "MachineToMachine" });
+            if (target().kind === "local") expect(app.name).toBe("pulumi-logto-m2m bootstrap"); // the local seed's name
             const roles = (await api().get(`/api/applications/${app.id}/roles`)).body;
             expect(roles.map((r: { name: string }) => r.name)).toEqual(["Logto Management API access"]);
             const secrets = (await api().get(`/api/applications/${app.id}/secrets`)).body;
@@ -18,12 +23,12 @@ describe("applications /api/applications", () => {
 
     describe("create", () => {
         it("answers 200 with Logto's shape and no secret", async () => {
-            const result = await api().post("/api/applications", { name: "create-app", type: "MachineToMachine", description: "d", customData: { owner: "team-a" } });
+            const result = await api().post("/api/applications", { name: n("create-app"), type: "MachineToMachine", description: "d", customData: { owner: "team-a" } });
             expect(result.status).toBe(200);
             expect(result.body).toEqual({
                 tenantId: "default",
                 id: expect.stringMatching(/^[a-z0-9]{21}$/),
-                name: "create-app",
+                name: n("create-app"),
                 description: "d",
                 type: "MachineToMachine",
                 oidcClientMetadata: { redirectUris: [], postLogoutRedirectUris: [] },
@@ -37,7 +42,7 @@ describe("applications /api/applications", () => {
         });
 
         it('gives a new M2M app a 32-character "Default secret", readable (and re-readable) from /secrets', async () => {
-            const app = await m2mApp("default-secret-app");
+            const app = await m2mApp(n("default-secret-app"));
             const first = await api().get(`/api/applications/${app.id}/secrets`);
             expect(first.status).toBe(200);
             expect(first.headers.get("total-number")).toBeNull();
@@ -46,8 +51,8 @@ describe("applications /api/applications", () => {
         });
 
         it("allows duplicate names; refuses an empty or 257-character name and a bad type (400)", async () => {
-            await m2mApp("same-name");
-            expect((await api().post("/api/applications", { name: "same-name", type: "MachineToMachine" })).status).toBe(200);
+            await m2mApp(n("same-name"));
+            expect((await api().post("/api/applications", { name: n("same-name"), type: "MachineToMachine" })).status).toBe(200);
             for (const body of [{ name: "", type: "MachineToMachine" }, { name: "n".repeat(257), type: "MachineToMachine" }, { name: "x", type: "Robot" }, { name: "x" }, { name: "x", type: "MachineToMachine", customData: [1] }]) {
                 const result = await api().post("/api/applications", body);
                 expect(result.status).toBe(400);
@@ -58,7 +63,7 @@ describe("applications /api/applications", () => {
 
     describe("read, update, delete", () => {
         it("GET adds isAdmin: false and never a secret; unknown id is 404 entity.not_exists_with_id", async () => {
-            const app = await m2mApp("get-app");
+            const app = await m2mApp(n("get-app"));
             const got = (await api().get(`/api/applications/${app.id}`)).body;
             expect(got).toEqual({ ...app, isAdmin: false });
             expect(got).not.toHaveProperty("secret");
@@ -68,16 +73,16 @@ describe("applications /api/applications", () => {
         });
 
         it("PATCH changes name, description (null allowed) and replaces customData whole; type and secret are ignored", async () => {
-            const app = await m2mApp("patch-app", { description: "d", customData: { a: 1, b: 2 } });
-            const patched = await api().patch(`/api/applications/${app.id}`, { name: "patched-app", description: null, customData: { c: 3 }, type: "SPA", secret: "x" });
+            const app = await m2mApp(n("patch-app"), { description: "d", customData: { a: 1, b: 2 } });
+            const patched = await api().patch(`/api/applications/${app.id}`, { name: n("patched-app"), description: null, customData: { c: 3 }, type: "SPA", secret: "x" });
             expect(patched.status).toBe(200);
-            expect(patched.body).toMatchObject({ name: "patched-app", description: null, customData: { c: 3 }, type: "MachineToMachine" });
+            expect(patched.body).toMatchObject({ name: n("patched-app"), description: null, customData: { c: 3 }, type: "MachineToMachine" });
             expect((await api().get(`/api/applications/${app.id}`)).body.customData).toEqual({ c: 3 });
         });
 
         it("DELETE answers 204 then 404; the app's roles and secrets go with it", async () => {
-            const app = await m2mApp("delete-app");
-            const role = await m2mRole("delete-app-role");
+            const app = await m2mApp(n("delete-app"));
+            const role = await m2mRole(n("delete-app-role"));
             await api().post(`/api/applications/${app.id}/roles`, { roleIds: [role.id] });
             expect((await api().delete(`/api/applications/${app.id}`)).status).toBe(204);
             expect((await api().delete(`/api/applications/${app.id}`)).body.code).toBe("entity.not_exists_with_id");
@@ -87,9 +92,9 @@ describe("applications /api/applications", () => {
 
     describe("list", () => {
         it("lists newest first, everything without page params, filtered by types", async () => {
-            const a = await m2mApp("list-a");
-            const b = await m2mApp("list-b");
-            await api().post("/api/applications", { name: "list-spa", type: "SPA" });
+            const a = await m2mApp(n("list-a"));
+            const b = await m2mApp(n("list-b"));
+            await api().post("/api/applications", { name: n("list-spa"), type: "SPA" });
             const all = await api().get("/api/applications");
             expect(all.headers.get("total-number")).toBeNull();
             const ids = all.body.map((x: { id: string }) => x.id);
@@ -102,12 +107,12 @@ describe("applications /api/applications", () => {
         });
 
         it("searches names with SQL LIKE semantics (exact case-insensitive, % for partial)", async () => {
-            await m2mApp("Search-Target");
-            await m2mApp("search-target-2");
-            const exact = (await api().get("/api/applications?search=search-target")).body.map((x: { name: string }) => x.name);
-            expect(exact).toEqual(["Search-Target"]);
-            const partial = (await api().get(`/api/applications?search=${encodeURIComponent("%target%")}`)).body.map((x: { name: string }) => x.name).sort();
-            expect(partial).toEqual(["Search-Target", "search-target-2"]);
+            await m2mApp(n("Search-Target"));
+            await m2mApp(n("search-target-2"));
+            const exact = (await api().get(`/api/applications?search=${n("search-target")}`)).body.map((x: { name: string }) => x.name);
+            expect(exact).toEqual([n("Search-Target")]);
+            const partial = (await api().get(`/api/applications?search=${encodeURIComponent(n("%target%"))}`)).body.map((x: { name: string }) => x.name).sort();
+            expect(partial).toEqual([n("Search-Target"), n("search-target-2")]);
         });
 
         it("paginates on request with Total-Number", async () => {
@@ -119,8 +124,8 @@ describe("applications /api/applications", () => {
 
     describe("application roles", () => {
         it("POST answers 201 {roleIds, addedRoleIds}, idempotently", async () => {
-            const app = await m2mApp("roles-app");
-            const role = await m2mRole("roles-app-role");
+            const app = await m2mApp(n("roles-app"));
+            const role = await m2mRole(n("roles-app-role"));
             const first = await api().post(`/api/applications/${app.id}/roles`, { roleIds: [role.id] });
             expect(first.status).toBe(201);
             expect(first.body).toEqual({ roleIds: [role.id], addedRoleIds: [role.id] });
@@ -130,11 +135,11 @@ describe("applications /api/applications", () => {
         });
 
         it("refuses a User role (422 application.invalid_role_type), a non-M2M app (422 application.invalid_type), unknown role (404)", async () => {
-            const app = await m2mApp("roles-refused-app");
-            const user = (await api().post("/api/roles", { name: "roles-refused-user", description: "d" })).body;
+            const app = await m2mApp(n("roles-refused-app"));
+            const user = (await api().post("/api/roles", { name: n("roles-refused-user"), description: "d" })).body;
             expect((await api().post(`/api/applications/${app.id}/roles`, { roleIds: [user.id] })).body.code).toBe("application.invalid_role_type");
-            const spa = (await api().post("/api/applications", { name: "roles-spa", type: "SPA" })).body;
-            const role = await m2mRole("roles-refused-m2m");
+            const spa = (await api().post("/api/applications", { name: n("roles-spa"), type: "SPA" })).body;
+            const role = await m2mRole(n("roles-refused-m2m"));
             const invalidType = await api().post(`/api/applications/${spa.id}/roles`, { roleIds: [role.id] });
             expect(invalidType.status).toBe(422);
             expect(invalidType.body.code).toBe("application.invalid_type");
@@ -144,19 +149,19 @@ describe("applications /api/applications", () => {
         });
 
         it("GET is always paginated; DELETE answers 204 then 404 entity.not_found", async () => {
-            const app = await m2mApp("roles-get-app");
-            const role = await m2mRole("roles-get-role");
+            const app = await m2mApp(n("roles-get-app"));
+            const role = await m2mRole(n("roles-get-role"));
             await api().post(`/api/applications/${app.id}/roles`, { roleIds: [role.id] });
             const listed = await api().get(`/api/applications/${app.id}/roles`);
             expect(listed.headers.get("total-number")).toBe("1");
-            expect(listed.body).toEqual([{ tenantId: "default", id: role.id, name: "roles-get-role", description: "d", type: "MachineToMachine", isDefault: false }]);
+            expect(listed.body).toEqual([{ tenantId: "default", id: role.id, name: n("roles-get-role"), description: "d", type: "MachineToMachine", isDefault: false }]);
             expect((await api().delete(`/api/applications/${app.id}/roles/${role.id}`)).status).toBe(204);
             expect((await api().delete(`/api/applications/${app.id}/roles/${role.id}`)).body.code).toBe("entity.not_found");
         });
 
         it("PUT replaces the set (200 OK) when it adds something, and is broken when it adds nothing: removes, then 422", async () => {
-            const app = await m2mApp("put-app");
-            const [r1, r2, r3] = [await m2mRole("put-1"), await m2mRole("put-2"), await m2mRole("put-3")];
+            const app = await m2mApp(n("put-app"));
+            const [r1, r2, r3] = [await m2mRole(n("put-1")), await m2mRole(n("put-2")), await m2mRole(n("put-3"))];
             await api().post(`/api/applications/${app.id}/roles`, { roleIds: [r1.id, r2.id] });
             const replaced = await api().put(`/api/applications/${app.id}/roles`, { roleIds: [r2.id, r3.id] });
             expect(replaced.status).toBe(200);
@@ -172,7 +177,7 @@ describe("applications /api/applications", () => {
 
     describe("secrets", () => {
         it("POST answers 201 with the value; duplicates are 422 application.secret_name_exists", async () => {
-            const app = await m2mApp("secrets-app");
+            const app = await m2mApp(n("secrets-app"));
             const expiresAt = Date.now() + 3_600_000;
             const created = await api().post(`/api/applications/${app.id}/secrets`, { name: "ci", expiresAt });
             expect(created.status).toBe(201);
@@ -183,7 +188,7 @@ describe("applications /api/applications", () => {
         });
 
         it("refuses a past expiresAt (400 request.invalid_input), an ISO date and a 257-character name (400 guard.invalid_input)", async () => {
-            const app = await m2mApp("secrets-invalid");
+            const app = await m2mApp(n("secrets-invalid"));
             const past = await api().post(`/api/applications/${app.id}/secrets`, { name: "past", expiresAt: Date.now() - 1000 });
             expect(past.status).toBe(400);
             expect(past.body).toMatchObject({ code: "request.invalid_input", message: "Input is invalid. The value of `expiresAt` must be in the future." });
@@ -193,7 +198,7 @@ describe("applications /api/applications", () => {
         });
 
         it("PATCH renames, DELETE answers 204 then 404 entity.not_found", async () => {
-            const app = await m2mApp("secrets-rename");
+            const app = await m2mApp(n("secrets-rename"));
             await api().post(`/api/applications/${app.id}/secrets`, { name: "old" });
             const renamed = await api().patch(`/api/applications/${app.id}/secrets/old`, { name: "new" });
             expect(renamed.status).toBe(200);
@@ -206,14 +211,14 @@ describe("applications /api/applications", () => {
         });
 
         it("DELETE /legacy-secret on a new app answers 400 application.no_legacy_secret_found", async () => {
-            const app = await m2mApp("legacy");
+            const app = await m2mApp(n("legacy"));
             const result = await api().delete(`/api/applications/${app.id}/legacy-secret`);
             expect(result.status).toBe(400);
             expect(result.body.code).toBe("application.no_legacy_secret_found");
         });
 
         it("a secret created over the API gets tokens", async () => {
-            const app = await m2mApp("secret-token");
+            const app = await m2mApp(n("secret-token"));
             const secret = (await api().post(`/api/applications/${app.id}/secrets`, { name: "named" })).body;
             await expect(accessToken(logto().endpoint, app.id, secret.value, logto().managementIndicator)).resolves.toEqual(expect.any(String));
         });

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
-import { decodeJwtPart, useLocalLogto } from "./support";
+import { decodeJwtPart } from "./support";
+import { useContractTarget } from "./target";
 
 /**
  * curl, as a user would type it; the test is skipped where curl is not installed. Asynchronous: the server runs
@@ -22,7 +23,7 @@ const hasCurl = (() => {
 const describeWithCurl = hasCurl ? describe : describe.skip;
 
 describeWithCurl("the seed's flow with curl", () => {
-    const { logto } = useLocalLogto();
+    const logto = useContractTarget();
     const token = async (appId: string, secret: string, resource: string, scope: string) => {
         const result = await curl([
             "-u", `${appId}:${secret}`,
@@ -53,16 +54,16 @@ describeWithCurl("the seed's flow with curl", () => {
     it("gives an app holding read:products and write:products on https://shopping.api a token with exactly those", async () => {
         const { bootstrap, managementIndicator } = logto();
         const admin = (await token(bootstrap.appId, bootstrap.appSecret, managementIndicator, "all")).access_token;
-        const resource = (await api(admin, "POST", "/api/resources", { name: "Shopping API", indicator: "https://shopping.api" })).body;
+        const resource = (await api(admin, "POST", "/api/resources", { name: "Shopping API", indicator: logto().indicator("shopping") })).body;
         const read = (await api(admin, "POST", `/api/resources/${resource.id}/scopes`, { name: "read:products" })).body;
         const write = (await api(admin, "POST", `/api/resources/${resource.id}/scopes`, { name: "write:products" })).body;
-        const role = (await api(admin, "POST", "/api/roles", { name: "Shopping service", description: "Reads and writes products", type: "MachineToMachine", scopeIds: [read.id, write.id] })).body;
-        const app = (await api(admin, "POST", "/api/applications", { name: "Shopping backend", type: "MachineToMachine" })).body;
+        const role = (await api(admin, "POST", "/api/roles", { name: logto().name("Shopping service"), description: "Reads and writes products", type: "MachineToMachine", scopeIds: [read.id, write.id] })).body;
+        const app = (await api(admin, "POST", "/api/applications", { name: logto().name("Shopping backend"), type: "MachineToMachine" })).body;
         expect((await api(admin, "POST", `/api/applications/${app.id}/roles`, { roleIds: [role.id] })).status).toBe(201);
         const secret = (await api(admin, "GET", `/api/applications/${app.id}/secrets`)).body[0].value as string;
 
-        const shopping = await token(app.id, secret, "https://shopping.api", "read:products write:products");
+        const shopping = await token(app.id, secret, logto().indicator("shopping"), "read:products write:products");
         expect(shopping.scope).toBe("read:products write:products");
-        expect(decodeJwtPart(shopping.access_token, 1)).toMatchObject({ scope: "read:products write:products", aud: "https://shopping.api", sub: app.id });
+        expect(decodeJwtPart(shopping.access_token, 1)).toMatchObject({ scope: "read:products write:products", aud: logto().indicator("shopping"), sub: app.id });
     });
 });

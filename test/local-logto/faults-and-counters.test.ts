@@ -1,7 +1,8 @@
 import { startLocalLogto, type FaultRule } from "../../local-logto";
 import { httpRequest, managementApi, tokenRequest, useLocalLogto } from "./support";
+import { describeLocalOnly } from "./target";
 
-describe("request counters", () => {
+describeLocalOnly("request counters are the local Logto's", "request counters", () => {
     const { logto, api } = useLocalLogto();
 
     it("count token requests apart, and API requests by method and route pattern with ids as placeholders", async () => {
@@ -31,7 +32,7 @@ describe("request counters", () => {
     });
 });
 
-describe("fault injection", () => {
+describeLocalOnly("fault injection is the local Logto's", "fault injection", () => {
     const { logto, api } = useLocalLogto();
     const createRole = (name: string) => api().post("/api/roles", { name, description: "d", type: "MachineToMachine" });
     const roleExists = async (name: string) => (await api().get(`/api/roles?search=${encodeURIComponent(name)}`)).body.length === 1;
@@ -130,7 +131,7 @@ describe("fault injection", () => {
     });
 });
 
-describe("control API over HTTP", () => {
+describeLocalOnly("the control API is the local Logto's", "control API over HTTP", () => {
     const { logto, api } = useLocalLogto({ controlApi: true });
     const control = (method: string, path: string, body?: unknown) =>
         httpRequest(`${logto().endpoint}/__local/${path}`, {

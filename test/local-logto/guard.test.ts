@@ -1,8 +1,11 @@
 import { startLocalLogto } from "../../local-logto";
-import { accessToken, basicAuth, httpRequest, managementApi, tokenRequest, useLocalLogto } from "./support";
+import { accessToken, basicAuth, httpRequest, managementApi, tokenRequest } from "./support";
+import { itLocalOnly, useContractTarget } from "./target";
 
 describe("Management API guard", () => {
-    const { logto, api } = useLocalLogto();
+    const target = useContractTarget();
+    const logto = target;
+    const api = () => target().api;
     const getApps = (authorization?: string) =>
         httpRequest(`${logto().endpoint}/api/applications`, { headers: authorization ? { authorization } : {} });
 
@@ -45,13 +48,14 @@ describe("Management API guard", () => {
         expect(result.body.data).toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
     });
 
-    it("answers 401 ERR_JWT_EXPIRED, with the decoded payload, to an expired token", async () => {
-        logto().setTokenTtlOverride(-10);
+    itLocalOnly("an expired token is minted with the TTL override", "answers 401 ERR_JWT_EXPIRED, with the decoded payload, to an expired token", async () => {
+        const local = target().local!;
+        local.setTokenTtlOverride(-10);
         let expired: string;
         try {
             expired = await accessToken(logto().endpoint, logto().bootstrap.appId, logto().bootstrap.appSecret, logto().managementIndicator, "all");
         } finally {
-            logto().setTokenTtlOverride(undefined);
+            local.setTokenTtlOverride(undefined);
         }
         const result = await getApps(`Bearer ${expired}`);
         expect(result.status).toBe(401);
@@ -60,8 +64,8 @@ describe("Management API guard", () => {
     });
 
     it("answers 401 ERR_JWT_CLAIM_VALIDATION_FAILED on aud to a token for another resource", async () => {
-        await api().post("/api/resources", { name: "other", indicator: "https://other.api" });
-        const token = await accessToken(logto().endpoint, logto().bootstrap.appId, logto().bootstrap.appSecret, "https://other.api", "all");
+        await api().post("/api/resources", { name: "other", indicator: target().indicator("other") });
+        const token = await accessToken(logto().endpoint, logto().bootstrap.appId, logto().bootstrap.appSecret, target().indicator("other"), "all");
         const result = await getApps(`Bearer ${token}`);
         expect(result.status).toBe(401);
         expect(result.body.data).toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED", claim: "aud" });

@@ -1,4 +1,4 @@
-import { useLocalLogto } from "./support";
+import { useContractTarget } from "./target";
 
 /** Link headers as fetch joins them ("a, b"): one entry per rel. */
 function links(headers: Headers): Record<string, string> {
@@ -14,11 +14,12 @@ function links(headers: Headers): Record<string, string> {
 }
 
 describe("pagination", () => {
-    const { logto, api } = useLocalLogto();
+    const target = useContractTarget();
+    const api = () => target().api;
     let resourceId: string;
 
     beforeAll(async () => {
-        resourceId = (await api().post("/api/resources", { name: "paged", indicator: "https://paged.api" })).body.id;
+        resourceId = (await api().post("/api/resources", { name: "paged", indicator: target().indicator("paged") })).body.id;
         for (let i = 0; i < 25; i++) await api().post(`/api/resources/${resourceId}/scopes`, { name: `scope-${String(i).padStart(2, "0")}` });
     });
 
@@ -29,14 +30,18 @@ describe("pagination", () => {
     });
 
     it("pages with page and page_size, and answers an empty page past the end", async () => {
+        // Which rows land on page 2 is not defined: Logto 1.42 pages scopes with no ORDER BY.
+        const all = new Set(Array.from({ length: 25 }, (_, i) => `scope-${String(i).padStart(2, "0")}`));
         const second = await api().get(`/api/resources/${resourceId}/scopes?page=2&page_size=10`);
-        expect(second.body.map((s: { name: string }) => s.name)).toEqual(Array.from({ length: 10 }, (_, i) => `scope-${String(i + 10).padStart(2, "0")}`));
+        expect(second.body).toHaveLength(10);
+        expect(second.body.every((s: { name: string }) => all.has(s.name))).toBe(true);
+        expect((await api().get(`/api/resources/${resourceId}/scopes?page=3&page_size=10`)).body).toHaveLength(5);
         expect((await api().get(`/api/resources/${resourceId}/scopes?page=9&page_size=10`)).body).toEqual([]);
     });
 
     it("sends one Link per rel (first, prev, next, last) whose URLs drop the /api prefix, as Logto does", async () => {
         const result = await api().get(`/api/resources/${resourceId}/scopes?page=2&page_size=10`);
-        const base = `${logto().endpoint}/resources/${resourceId}/scopes`;
+        const base = `${target().endpoint}/resources/${resourceId}/scopes`;
         expect(links(result.headers)).toEqual({
             first: `${base}?page=1&page_size=10`,
             prev: `${base}?page=1&page_size=10`,

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startLocalLogto } from "../../local-logto";
 import { accessToken, httpRequest, managementApi, repoRoot } from "./support";
+import { describeLocalOnly } from "./target";
 
-describe("persistence across a restart", () => {
+describeLocalOnly("persistence is the local Logto's store", "persistence across a restart", () => {
     let dataDir: string;
     beforeEach(() => {
         dataDir = mkdtempSync(path.join(tmpdir(), "local-logto-persist-"));
@@ -129,7 +130,7 @@ function stopCli(child: ChildProcess, signal: NodeJS.Signals): Promise<number | 
     });
 }
 
-describe("CLI (node dist/local-logto/main.js)", () => {
+describeLocalOnly("the CLI starts a local Logto", "CLI (node dist/local-logto/main.js)", () => {
     let dataDir: string;
     beforeAll(() => {
         dataDir = path.join(mkdtempSync(path.join(tmpdir(), "local-logto-cli-")), "data");

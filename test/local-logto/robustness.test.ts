@@ -1,8 +1,11 @@
 import { request as rawRequest } from "node:http";
-import { httpRequest, tokenRequest, useLocalLogto } from "./support";
+import { httpRequest, tokenRequest } from "./support";
+import { useContractTarget } from "./target";
 
 describe("bad input never crashes the server", () => {
-    const { logto, api } = useLocalLogto();
+    const target = useContractTarget();
+    const logto = target;
+    const api = () => target().api;
     const send = (method: string, path: string, body: string | Buffer, contentType = "application/json") =>
         httpRequest(`${logto().endpoint}${path}`, { method, headers: { authorization: `Bearer ${api().token}`, "content-type": contentType }, body });
 
@@ -24,10 +27,10 @@ describe("bad input never crashes the server", () => {
     });
 
     it("refuses a body over 1 MB with 413", async () => {
-        const huge = JSON.stringify({ name: "x".repeat(1_100_000), indicator: "https://huge.api" });
+        const huge = JSON.stringify({ name: "x".repeat(1_100_000), indicator: target().indicator("huge") });
         const result = await send("POST", "/api/resources", huge);
         expect(result.status).toBe(413);
-        expect((await api().get("/api/resources")).body.some((r: { indicator: string }) => r.indicator === "https://huge.api")).toBe(false);
+        expect((await api().get("/api/resources")).body.some((r: { indicator: string }) => r.indicator === target().indicator("huge"))).toBe(false);
     });
 
     it("refuses a huge token request with 413 too", async () => {
@@ -80,22 +83,25 @@ describe("bad input never crashes the server", () => {
 });
 
 describe("concurrency", () => {
-    const { logto, api } = useLocalLogto();
+    const target = useContractTarget();
+    const logto = target;
+    const api = () => target().api;
+    const n = (base: string) => target().name(base);
 
     it("handles 300 simultaneous creates and token requests, each applied exactly once", async () => {
-        const creates = Array.from({ length: 200 }, (_, i) => api().post("/api/roles", { name: `concurrent-${i}`, description: "d", type: "MachineToMachine" }));
+        const creates = Array.from({ length: 200 }, (_, i) => api().post("/api/roles", { name: n(`concurrent-${i}`), description: "d", type: "MachineToMachine" }));
         const tokens = Array.from({ length: 100 }, () =>
             tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: logto().managementIndicator, scope: "all" }, { id: logto().bootstrap.appId, secret: logto().bootstrap.appSecret }),
         );
         const [created, issued] = await Promise.all([Promise.all(creates), Promise.all(tokens)]);
         expect(created.every((r) => r.status === 200)).toBe(true);
         expect(issued.every((r) => r.status === 200 && r.body.scope === "all")).toBe(true);
-        const listed = await api().get(`/api/roles?search=${encodeURIComponent("concurrent-%")}&page_size=100`);
+        const listed = await api().get(`/api/roles?search=${encodeURIComponent(n("concurrent-%"))}&page_size=100`);
         expect(listed.headers.get("total-number")).toBe("200");
     });
 
     it("lets exactly one of 50 simultaneous creates of the same role name win; the rest get 422", async () => {
-        const results = await Promise.all(Array.from({ length: 50 }, () => api().post("/api/roles", { name: "contended", description: "d" })));
+        const results = await Promise.all(Array.from({ length: 50 }, () => api().post("/api/roles", { name: n("contended"), description: "d" })));
         expect(results.filter((r) => r.status === 200)).toHaveLength(1);
         expect(results.filter((r) => r.status === 422 && r.body.code === "role.name_in_use")).toHaveLength(49);
     });

@@ -51,7 +51,14 @@ export interface ManagementApi {
     delete(apiPath: string): Promise<HttpResult>;
 }
 
-export async function managementApi(logto: LocalLogto): Promise<ManagementApi> {
+/** What a Management API client needs of a Logto: a LocalLogto has it, and so does a real target. */
+export interface LogtoConnection {
+    endpoint: string;
+    bootstrap: { appId: string; appSecret: string };
+    managementIndicator: string;
+}
+
+export async function managementApi(logto: LogtoConnection): Promise<ManagementApi> {
     const token = await accessToken(logto.endpoint, logto.bootstrap.appId, logto.bootstrap.appSecret, logto.managementIndicator, "all");
     const request = (method: string, apiPath: string, body?: unknown) =>
         httpRequest(`${logto.endpoint}${apiPath}`, {

@@ -1,13 +1,16 @@
-import { accessToken, basicAuth, decodeJwtPart, httpRequest, m2mAppWithScopes, tokenRequest, useLocalLogto, verifyWithRemoteJwks } from "./support";
-
-const shopping = "https://shopping.api";
+import { accessToken, basicAuth, decodeJwtPart, httpRequest, m2mAppWithScopes, tokenRequest, verifyWithRemoteJwks } from "./support";
+import { itLocalOnly, useContractTarget } from "./target";
 
 describe("token endpoint: client credentials grant", () => {
-    const { logto, api } = useLocalLogto();
+    const target = useContractTarget();
+    const logto = target;
+    const api = () => target().api;
+    let shopping: string;
     let shop: Awaited<ReturnType<typeof m2mAppWithScopes>>;
     const creds = () => ({ id: shop.app.id as string, secret: shop.secret });
 
     beforeAll(async () => {
+        shopping = target().indicator("shopping");
         shop = await m2mAppWithScopes(api(), shopping, ["read:products", "write:products", "admin:products"], 600);
         // The role holds read and write only; admin:products exists on the resource but is not granted.
         await api().delete(`/api/roles/${shop.role.id}/scopes/${shop.scopes[2].id}`);
@@ -59,10 +62,10 @@ describe("token endpoint: client credentials grant", () => {
         });
 
         it("is issued for a resource the app has no role for: that aud, no scope", async () => {
-            const other = (await api().post("/api/resources", { name: "other", indicator: "https://other.api" })).body;
+            const other = (await api().post("/api/resources", { name: "other", indicator: target().indicator("other") })).body;
             const result = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: other.indicator, scope: "read:products" }, creds());
             expect(result.status).toBe(200);
-            expect(decodeJwtPart(result.body.access_token, 1)).toMatchObject({ aud: "https://other.api" });
+            expect(decodeJwtPart(result.body.access_token, 1)).toMatchObject({ aud: other.indicator });
             expect(result.body.scope).toBeUndefined();
         });
 
@@ -102,7 +105,7 @@ describe("token endpoint: client credentials grant", () => {
             const result = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: shopping }, { id: shop.app.id, secret: "wrong" });
             expect(result.status).toBe(401);
             expect(result.body).toEqual({ code: "oidc.invalid_client", message: "client authentication failed", error: "invalid_client", error_description: "client authentication failed" });
-            expect(result.headers.get("www-authenticate")).toMatch(/^Basic realm="http:\/\/127\.0\.0\.1:\d+\/oidc", error="invalid_client"/);
+            expect(result.headers.get("www-authenticate")).toMatch(new RegExp(`^Basic realm="${target().issuer.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}", error="invalid_client"`));
         });
 
         it("refuses an unknown client with 400 invalid_client", async () => {
@@ -132,20 +135,21 @@ describe("token endpoint: client credentials grant", () => {
     });
 
     describe("request errors, with Logto's bodies", () => {
-        const cases: Array<[string, string, Record<string, string | string[]>, string]> = [
-            ["missing grant_type", "invalid_request", { resource: shopping }, "missing required parameter 'grant_type'"],
-            ["another grant type", "unsupported_grant_type", { grant_type: "password", resource: shopping }, "unsupported grant_type requested"],
-            ["unknown resource", "invalid_target", { grant_type: "client_credentials", resource: "https://unknown.api" }, "resource indicator is missing, or unknown"],
-            ["resource with a trailing slash", "invalid_target", { grant_type: "client_credentials", resource: `${shopping}/` }, "resource indicator is missing, or unknown"],
-            ["non-URI resource", "invalid_target", { grant_type: "client_credentials", resource: "not a uri" }, "resource indicator must be an absolute URI"],
-            ["no resource", "invalid_target", { grant_type: "client_credentials" }, "both `resource` and `organization_id` are not provided"],
-            ["two resources", "invalid_target", { grant_type: "client_credentials", resource: [shopping, logtoIndicator()] }, "only a single resource indicator value is supported for this grant type"],
+        // The resource indicators are read when the cases run (the target's run id is known by then).
+        const cases: Array<[string, string, () => Record<string, string | string[]>, string]> = [
+            ["missing grant_type", "invalid_request", () => ({ resource: shopping }), "missing required parameter 'grant_type'"],
+            ["another grant type", "unsupported_grant_type", () => ({ grant_type: "password", resource: shopping }), "unsupported grant_type requested"],
+            ["unknown resource", "invalid_target", () => ({ grant_type: "client_credentials", resource: target().indicator("unknown") }), "resource indicator is missing, or unknown"],
+            ["resource with a trailing slash", "invalid_target", () => ({ grant_type: "client_credentials", resource: `${shopping}/` }), "resource indicator is missing, or unknown"],
+            ["non-URI resource", "invalid_target", () => ({ grant_type: "client_credentials", resource: "not a uri" }), "resource indicator must be an absolute URI"],
+            ["no resource", "invalid_target", () => ({ grant_type: "client_credentials" }), "both `resource` and `organization_id` are not provided"],
+            ["two resources", "invalid_target", () => ({ grant_type: "client_credentials", resource: [shopping, logtoIndicator()] }), "only a single resource indicator value is supported for this grant type"],
         ];
         function logtoIndicator() {
             return "https://default.logto.app/api";
         }
         it.each(cases)("%s -> 400 %s", async (_name, error, form, description) => {
-            const result = await tokenRequest(logto().endpoint, form, creds());
+            const result = await tokenRequest(logto().endpoint, form(), creds());
             expect(result.status).toBe(400);
             expect(result.body).toEqual({ code: `oidc.${error}`, message: description, error, error_description: description });
         });
@@ -161,22 +165,23 @@ describe("token endpoint: client credentials grant", () => {
         });
 
         it("falls back to 600 seconds when the resource's accessTokenTtl is 0", async () => {
-            const zero = (await api().post("/api/resources", { name: "zero", indicator: "https://zero-ttl.api", accessTokenTtl: 0 })).body;
+            const zero = (await api().post("/api/resources", { name: "zero", indicator: target().indicator("zero-ttl"), accessTokenTtl: 0 })).body;
             const result = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: zero.indicator }, creds());
             expect(result.body.expires_in).toBe(600);
             const claims = decodeJwtPart(result.body.access_token, 1);
             expect((claims.exp as number) - (claims.iat as number)).toBe(600);
         });
 
-        it("is the override when one is set, for every resource", async () => {
-            logto().setTokenTtlOverride(5);
+        itLocalOnly("the TTL override is the local Logto's knob", "is the override when one is set, for every resource", async () => {
+            const local = target().local!;
+            local.setTokenTtlOverride(5);
             try {
                 const result = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: shopping }, creds());
                 expect(result.body.expires_in).toBe(5);
                 const claims = decodeJwtPart(result.body.access_token, 1);
                 expect((claims.exp as number) - (claims.iat as number)).toBe(5);
             } finally {
-                logto().setTokenTtlOverride(undefined);
+                local.setTokenTtlOverride(undefined);
             }
         });
     });
