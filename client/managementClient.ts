@@ -7,9 +7,10 @@ import { LogtoApiError, LogtoResponseShapeError, OutcomeUnknownError, Unaddressa
 import { pathSegment } from "./pathSegment";
 import { apiErrorFromResponse, HttpTransport, UncertainOutcome, type HttpMethod, type HttpResponse } from "./http";
 import {
-    applicationListSchema, applicationSchema, applicationSecretListSchema, applicationSecretSchema, parseResponse,
-    resourceListSchema, resourceSchema, roleListSchema, roleSchema, roleScopeListSchema, scopeListSchema, scopeSchema,
-    type Application, type ApplicationSecret, type RawApplication, type Resource, type Role, type RoleScope,
+    applicationListSchema, applicationSchema, applicationSecretListSchema, applicationSecretSchema,
+    organizationMemberSchema, organizationRoleSchema, organizationSchema, organizationScopeSchema, parseResponse, resourceListSchema, resourceSchema, roleListSchema, roleSchema, roleScopeListSchema, scopeListSchema, scopeSchema,
+    type Application, type ApplicationSecret, type Organization, type OrganizationRole, type OrganizationScope,
+    type RawApplication, type RawOrganization, type Resource, type Role, type RoleScope,
     type RoleType, type Scope,
 } from "./schemas";
 import { isUsableIndicator, resolveConnection, type ConnectionSettings, type ResolvedConnection } from "./settings";
@@ -419,6 +420,230 @@ export class ManagementClient {
         return this.deleteIfExists(`/api/applications/${seg(appId)}/secrets/${seg(name)}`);
     }
 
+    // ---- Organizations ---------------------------------------------------------------------------------------
+    // Lists of organizations, their members and the organization permissions and roles are read page by page:
+    // Logto paginates some of them always (organizations, members) and the others on request.
+
+    async listOrganizationScopes(opts: { search?: string } = {}): Promise<OrganizationScope[]> {
+        return this.listPaged(organizationScopeSchema, "/api/organization-scopes", likeQuery(opts.search));
+    }
+
+    async getOrganizationScope(id: string): Promise<OrganizationScope | undefined> {
+        return this.orUndefined(this.getJson(organizationScopeSchema, `/api/organization-scopes/${seg(id)}`));
+    }
+
+    /** Exact, case-sensitive (names are unique per tenant). */
+    async findOrganizationScopeByName(name: string): Promise<OrganizationScope | undefined> {
+        return (await this.listOrganizationScopes({ search: name })).find((s) => s.name === name);
+    }
+
+    async createOrganizationScope(input: { name: string; description?: string }): Promise<OrganizationScope> {
+        const body = defined({ name: input.name, description: input.description });
+        return this.createResolving({
+            path: "/api/organization-scopes",
+            naturalKey: `organization permission name ${JSON.stringify(input.name)}`,
+            conflictCode: organizationConflictCode,
+            send: () => this.postJson(organizationScopeSchema, "/api/organization-scopes", body),
+            lookup: () => this.findOrganizationScopeByName(input.name),
+        });
+    }
+
+    async updateOrganizationScope(id: string, patch: { name?: string; description?: string | null }): Promise<OrganizationScope> {
+        const path = `/api/organization-scopes/${seg(id)}`;
+        const body = defined({ name: patch.name, description: patch.description });
+        if (Object.keys(body).length === 0) return this.getJson(organizationScopeSchema, path);
+        return this.json(organizationScopeSchema, "PATCH", path, { body });
+    }
+
+    /** Logto removes it from every organization role with it. */
+    async deleteOrganizationScope(id: string): Promise<boolean> {
+        return this.deleteIfExists(`/api/organization-scopes/${seg(id)}`);
+    }
+
+    async listOrganizationRoles(opts: { search?: string } = {}): Promise<OrganizationRole[]> {
+        return this.listPaged(organizationRoleSchema, "/api/organization-roles", likeQuery(opts.search));
+    }
+
+    async getOrganizationRole(id: string): Promise<OrganizationRole | undefined> {
+        return this.orUndefined(this.getJson(organizationRoleSchema, `/api/organization-roles/${seg(id)}`));
+    }
+
+    /** Exact, case-sensitive (names are unique per tenant across both types). */
+    async findOrganizationRoleByName(name: string): Promise<OrganizationRole | undefined> {
+        return (await this.listOrganizationRoles({ search: name })).find((r) => r.name === name);
+    }
+
+    /**
+     * Creates the role with its permissions in one call: Logto checks the ids before it inserts anything (a bad
+     * id is 422 `entity.relation_foreign_key_not_found` and leaves no role behind).
+     */
+    async createOrganizationRole(input: { name: string; description?: string; type: RoleType; organizationScopeIds?: string[]; resourceScopeIds?: string[] }): Promise<OrganizationRole> {
+        const body = defined({
+            name: input.name,
+            description: input.description,
+            type: input.type,
+            organizationScopeIds: input.organizationScopeIds,
+            resourceScopeIds: input.resourceScopeIds,
+        });
+        return this.createResolving({
+            path: "/api/organization-roles",
+            naturalKey: `organization role name ${JSON.stringify(input.name)}`,
+            conflictCode: organizationConflictCode,
+            send: () => this.postJson(organizationRoleSchema, "/api/organization-roles", body),
+            lookup: () => this.findOrganizationRoleByName(input.name),
+        });
+    }
+
+    async updateOrganizationRole(id: string, patch: { name?: string; description?: string | null }): Promise<OrganizationRole> {
+        const path = `/api/organization-roles/${seg(id)}`;
+        const body = defined({ name: patch.name, description: patch.description });
+        if (Object.keys(body).length === 0) return this.getJson(organizationRoleSchema, path);
+        return this.json(organizationRoleSchema, "PATCH", path, { body });
+    }
+
+    /** Logto removes it from every member with it. */
+    async deleteOrganizationRole(id: string): Promise<boolean> {
+        return this.deleteIfExists(`/api/organization-roles/${seg(id)}`);
+    }
+
+    async listOrganizationRoleScopes(roleId: string): Promise<OrganizationScope[]> {
+        return this.listPaged(organizationScopeSchema, `/api/organization-roles/${seg(roleId)}/scopes`);
+    }
+
+    /** Idempotent in Logto (already assigned ones are skipped: 201), so retried like an idempotent request. */
+    async addOrganizationRoleScopes(roleId: string, organizationScopeIds: string[]): Promise<void> {
+        const wanted = [...new Set(organizationScopeIds)];
+        if (wanted.length === 0) return;
+        await this.call("POST", `/api/organization-roles/${seg(roleId)}/scopes`, { body: { organizationScopeIds: wanted }, idempotent: true });
+    }
+
+    async removeOrganizationRoleScope(roleId: string, scopeId: string): Promise<boolean> {
+        return this.deleteIfExists(`/api/organization-roles/${seg(roleId)}/scopes/${seg(scopeId)}`);
+    }
+
+    /** The API resource permissions the role grants. */
+    async listOrganizationRoleResourceScopes(roleId: string): Promise<Scope[]> {
+        return this.listPaged(scopeSchema, `/api/organization-roles/${seg(roleId)}/resource-scopes`);
+    }
+
+    /** Idempotent in Logto, as `addOrganizationRoleScopes`. */
+    async addOrganizationRoleResourceScopes(roleId: string, scopeIds: string[]): Promise<void> {
+        const wanted = [...new Set(scopeIds)];
+        if (wanted.length === 0) return;
+        await this.call("POST", `/api/organization-roles/${seg(roleId)}/resource-scopes`, { body: { scopeIds: wanted }, idempotent: true });
+    }
+
+    async removeOrganizationRoleResourceScope(roleId: string, scopeId: string): Promise<boolean> {
+        return this.deleteIfExists(`/api/organization-roles/${seg(roleId)}/resource-scopes/${seg(scopeId)}`);
+    }
+
+    async listOrganizations(opts: { search?: string } = {}): Promise<Organization[]> {
+        return (await this.listPaged(organizationSchema, "/api/organizations", likeQuery(opts.search))).map(toOrganization);
+    }
+
+    async getOrganization(id: string): Promise<Organization | undefined> {
+        const raw = await this.orUndefined(this.getJson(organizationSchema, `/api/organizations/${seg(id)}`));
+        return raw === undefined ? undefined : toOrganization(raw);
+    }
+
+    /** Every organization of exactly this name (case-sensitive): names repeat in Logto. */
+    async findOrganizationsByName(name: string): Promise<Organization[]> {
+        return (await this.listOrganizations({ search: name })).filter((o) => o.name === name);
+    }
+
+    /**
+     * The organization whose customData carries this marker (see `createOrganization`). Given the name it was
+     * created with, only organizations of that name are listed (a tenant may hold thousands).
+     */
+    async findOrganizationByMarker(marker: string, name?: string): Promise<Organization | undefined> {
+        const candidates = name === undefined ? await this.listOrganizations() : await this.findOrganizationsByName(name);
+        return candidates.find((o) => o.marker === marker);
+    }
+
+    /**
+     * Creates an organization. Names are not unique, so, as for applications, the create carries a marker in
+     * `customData.__pulumiLogtoM2M` by which a create whose answer was lost is found (`options.marker` to give it).
+     */
+    async createOrganization(input: { name: string; description?: string; customData?: Record<string, unknown> }, options: { marker?: string } = {}): Promise<Organization> {
+        assertNoMarkerKey(input.customData);
+        const marker = options.marker ?? randomUUID();
+        const body = {
+            name: input.name,
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            customData: { ...(input.customData ?? {}), [applicationMarkerKey]: marker },
+        };
+        return this.createResolving({
+            path: "/api/organizations",
+            naturalKey: `organization marker ${marker}`,
+            send: async () => toOrganization(await this.postJson(organizationSchema, "/api/organizations", body)),
+            lookup: () => this.findOrganizationByMarker(marker, input.name),
+        });
+    }
+
+    /** customData is replaced whole, the marker kept. Giving customData costs one extra read. */
+    async updateOrganization(id: string, patch: { name?: string; description?: string | null; customData?: Record<string, unknown> }): Promise<Organization> {
+        const path = `/api/organizations/${seg(id)}`;
+        let customData: Record<string, unknown> | undefined;
+        if (patch.customData !== undefined) {
+            assertNoMarkerKey(patch.customData);
+            const marker = (await this.getJson(organizationSchema, path)).customData[applicationMarkerKey];
+            customData = marker === undefined ? { ...patch.customData } : { ...patch.customData, [applicationMarkerKey]: marker };
+        }
+        const body = defined({ name: patch.name, description: patch.description, customData });
+        if (Object.keys(body).length === 0) return toOrganization(await this.getJson(organizationSchema, path));
+        return toOrganization(await this.json(organizationSchema, "PATCH", path, { body }));
+    }
+
+    /** Logto removes its memberships (and their organization roles) with it. */
+    async deleteOrganization(id: string): Promise<boolean> {
+        return this.deleteIfExists(`/api/organizations/${seg(id)}`);
+    }
+
+    /** The member applications' ids. (Logto answers 200 [] for an organization that does not exist.) */
+    async listOrganizationApplicationIds(organizationId: string): Promise<string[]> {
+        return (await this.listPaged(organizationMemberSchema, `/api/organizations/${seg(organizationId)}/applications`)).map((a) => a.id);
+    }
+
+    /** Idempotent in Logto (members already in are fine: 201). */
+    async addOrganizationApplications(organizationId: string, applicationIds: string[]): Promise<void> {
+        const wanted = [...new Set(applicationIds)];
+        if (wanted.length === 0) return;
+        await this.call("POST", `/api/organizations/${seg(organizationId)}/applications`, { body: { applicationIds: wanted }, idempotent: true });
+    }
+
+    /** Removes the membership with its organization roles. */
+    async removeOrganizationApplication(organizationId: string, applicationId: string): Promise<boolean> {
+        return this.deleteIfExists(`/api/organizations/${seg(organizationId)}/applications/${seg(applicationId)}`);
+    }
+
+    /** The member's organization roles; `undefined` when the app is not a member (422 organization.require_membership). */
+    async listOrganizationApplicationRoles(organizationId: string, applicationId: string): Promise<OrganizationRole[] | undefined> {
+        try {
+            return await this.listPaged(organizationRoleSchema, `/api/organizations/${seg(organizationId)}/applications/${seg(applicationId)}/roles`);
+        } catch (error) {
+            if (error instanceof LogtoApiError && error.code === notMemberCode) return undefined;
+            throw error;
+        }
+    }
+
+    /** Idempotent in Logto. The app must be a member (else 422 organization.require_membership). */
+    async addOrganizationApplicationRoles(organizationId: string, applicationId: string, organizationRoleIds: string[]): Promise<void> {
+        const wanted = [...new Set(organizationRoleIds)];
+        if (wanted.length === 0) return;
+        await this.call("POST", `/api/organizations/${seg(organizationId)}/applications/${seg(applicationId)}/roles`,
+            { body: { organizationRoleIds: wanted }, idempotent: true });
+    }
+
+    /** False when the role was not held, or the app is no member any more. */
+    async removeOrganizationApplicationRole(organizationId: string, applicationId: string, roleId: string): Promise<boolean> {
+        try {
+            return await this.deleteIfExists(`/api/organizations/${seg(organizationId)}/applications/${seg(applicationId)}/roles/${seg(roleId)}`);
+        } catch (error) {
+            if (error instanceof LogtoApiError && error.code === notMemberCode) return false;
+            throw error;
+        }
+    }
+
     // ---- Tokens for verification ----------------------------------------------------------------------------
 
     /**
@@ -671,6 +896,24 @@ function assertNoMarkerKey(customData: Record<string, unknown> | undefined): voi
     if (customData !== undefined && Object.hasOwn(customData, applicationMarkerKey)) {
         throw new RangeError(`customData must not use the key ${applicationMarkerKey}: the client keeps its create marker there`);
     }
+}
+
+/** Logto's answer to a name taken by another organization permission or role. */
+const organizationConflictCode = "entity.unique_integrity_violation";
+/** Logto's answer about the roles of an application that is not a member of the organization. */
+const notMemberCode = "organization.require_membership";
+
+/**
+ * `q` (a case-insensitive LIKE search) narrows a list to a superset of the exact name, filtered by the caller. A
+ * backslash is LIKE's escape character and could hide the exact match, so such names list everything.
+ */
+function likeQuery(search: string | undefined): Query {
+    return search === undefined || search.includes("\\") ? {} : { q: search };
+}
+
+function toOrganization(raw: RawOrganization): Organization {
+    const { [applicationMarkerKey]: marker, ...customData } = raw.customData;
+    return { id: raw.id, name: raw.name, description: raw.description, customData, ...(typeof marker === "string" ? { marker } : {}) };
 }
 
 function toApplication(raw: RawApplication): Application {

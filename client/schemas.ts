@@ -161,3 +161,68 @@ export function parseResponse<S extends z.ZodType>(schema: S, data: unknown, end
     const count = parsed.error.issues.length;
     throw new LogtoResponseShapeError(endpoint, field, `${issue.message}${count > 1 ? ` (and ${count - 1} more issue(s))` : ""}`);
 }
+
+// ---- Organizations (Logto 1.42; observed answers in local-logto notes) --------------------------------------
+
+/** An organization permission (`/api/organization-scopes`). Names are unique per tenant. */
+export interface OrganizationScope {
+    id: string;
+    name: string;
+    description: string | null;
+}
+
+/** @internal */
+export const organizationScopeSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable().optional().transform((v) => v ?? null),
+}) satisfies z.ZodType<OrganizationScope>;
+
+/** An organization role (`/api/organization-roles`). Names are unique per tenant, across both types. */
+export interface OrganizationRole {
+    id: string;
+    name: string;
+    description: string | null;
+    type: RoleType;
+}
+
+/** @internal */
+export const organizationRoleSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable().optional().transform((v) => v ?? null),
+    type: roleTypeSchema,
+}) satisfies z.ZodType<OrganizationRole>;
+
+/** An organization as Logto sends it; `ManagementClient` exposes `Organization` (marker taken out). */
+export interface RawOrganization {
+    id: string;
+    name: string;
+    description: string | null;
+    customData: Record<string, unknown>;
+}
+
+/** @internal */
+export const organizationSchema = z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable().optional().transform((v) => v ?? null),
+    customData: z.record(z.string(), z.unknown()).optional().transform((v) => v ?? {}),
+}) satisfies z.ZodType<RawOrganization>;
+
+/** An organization. Names need not be unique in Logto. */
+export interface Organization {
+    id: string;
+    name: string;
+    description: string | null;
+    /** The user's customData, without the client's marker key. */
+    customData: Record<string, unknown>;
+    /** The marker put into customData at create (see `ManagementClient.createOrganization`), if any. */
+    marker?: string;
+}
+
+/** A member application of an organization; only its id is relied on. @internal */
+export const organizationMemberSchema = z.object({ id: z.string() });
+
+/** @internal */
+export const organizationScopeListSchema = z.array(organizationScopeSchema);

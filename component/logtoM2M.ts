@@ -5,6 +5,10 @@ import { ApiScope } from "../providers/apiScope";
 import { ApplicationSecret } from "../providers/applicationSecret";
 import { M2MApplication } from "../providers/m2mApplication";
 import { M2MRole } from "../providers/m2mRole";
+import { ExistingOrganization, Organization } from "../providers/organization";
+import { OrganizationApplication } from "../providers/organizationApplication";
+import { OrganizationRole } from "../providers/organizationRole";
+import { OrganizationScope } from "../providers/organizationScope";
 import { MANAGEMENT_API_SCOPE, type ValidSpec } from "../spec/schema";
 import { validateSpec } from "../spec/validate";
 import { ExistingRole, ManagementApiReference, type Grants } from "./references";
@@ -20,6 +24,19 @@ export interface AppAccess {
     resources: pulumi.Output<Grants>;
     /** The app's extra named secrets (Pulumi secrets), by name. */
     secrets: Record<string, pulumi.Output<string>>;
+    /** The organizations the app is a member of, by the spec's key (name, or id): what it may do there. */
+    organizations: Record<string, OrganizationAccess>;
+}
+
+/** An app's membership: the `organization_id` of its organization tokens and what they may carry. */
+export interface OrganizationAccess {
+    organizationId: pulumi.Output<string>;
+    /** The organization roles the app holds there. */
+    roles: string[];
+    /** Organization permissions: the `scope` of a token with `organization_id` alone. */
+    permissions: string[];
+    /** API permissions by indicator: the `resource` and `scope` of a token with `organization_id` and `resource`. */
+    resources: Grants;
 }
 
 /** A resource the spec's apps can get tokens for: declared ones and the Management API when used. */
@@ -95,6 +112,12 @@ export class LogtoM2M extends pulumi.ComponentResource {
     readonly existingRoles: Record<string, ExistingRole>;
     readonly applications: Record<string, M2MApplication>;
     readonly applicationSecrets: Record<string, Record<string, ApplicationSecret>>;
+    readonly organizationScopes: Record<string, OrganizationScope>;
+    readonly organizationRoles: Record<string, OrganizationRole>;
+    /** By the spec's key; existing organizations are references. */
+    readonly organizations: Record<string, Organization | ExistingOrganization>;
+    /** By organization key, then app name. */
+    readonly organizationMemberships: Record<string, Record<string, OrganizationApplication>>;
 
     constructor(name: string, args: LogtoM2MArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before the component registers: a bad spec declares nothing at all.
@@ -225,7 +248,63 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 tokenEndpoint: this.tokenEndpoint,
                 resources: pulumi.all(external).apply((list) => list.reduce((acc, g) => mergeGrants(acc, g ?? {}), mergeGrants({}, fixed))),
                 secrets,
+                organizations: {},
             };
+        }
+
+        this.organizationScopes = {};
+        this.organizationRoles = {};
+        this.organizations = {};
+        this.organizationMemberships = {};
+        const orgs = spec.organizations;
+        for (const p of orgs.permissions) {
+            this.organizationScopes[p.name] = new OrganizationScope(childName(name, "organization-permission", p.name), {
+                name: p.name,
+                ...(p.description !== undefined ? { description: p.description } : {}),
+                ...adopt,
+            }, managed);
+        }
+        const orgRoleGrants = new Map<string, { permissions: string[]; resources: Grants }>();
+        for (const role of orgs.roles) {
+            this.organizationRoles[role.name] = new OrganizationRole(childName(name, "organization-role", role.name), {
+                name: role.name,
+                ...(role.description !== undefined ? { description: role.description } : {}),
+                organizationScopeIds: role.permissions.map((p) => this.organizationScopes[p]!.id),
+                resourceScopeIds: role.resources.flatMap((g) => g.permissions.map((p) => scopeIds.get(`${g.resource}#${p}`)!)),
+                ...adopt,
+            }, managed);
+            orgRoleGrants.set(role.name, { permissions: [...role.permissions].sort(), resources: mergeGrants({}, Object.fromEntries(role.resources.map((g) => [g.resource, g.permissions]))) });
+        }
+        for (const org of orgs.list) {
+            const organization = org.existing
+                ? new ExistingOrganization(childName(name, "existing-organization", org.key), {
+                    ...(org.id !== undefined ? { organizationId: org.id } : { name: org.key }),
+                    usedAt: [`organizations.list[${orgs.list.indexOf(org)}]`],
+                }, child)
+                : new Organization(childName(name, "organization", org.key), {
+                    name: org.name!,
+                    ...(org.description !== undefined ? { description: org.description } : {}),
+                    ...(org.customData !== undefined ? { customData: org.customData } : {}),
+                }, managed);
+            this.organizations[org.key] = organization;
+            this.organizationMemberships[org.key] = {};
+            for (const member of org.apps) {
+                // Deleted with a managed organization (Logto removes its members); an existing one stays, so its
+                // memberships are removed one by one.
+                this.organizationMemberships[org.key]![member.app] = new OrganizationApplication(
+                    childName(name, "organization-member", escapeHash(org.key), escapeHash(member.app)), {
+                        organizationId: organization.id,
+                        applicationId: this.applications[member.app]!.id,
+                        organizationRoleIds: member.roles.map((r) => this.organizationRoles[r]!.id),
+                    }, org.existing ? child : { ...child, deletedWith: organization });
+                const grants = member.roles.map((r) => orgRoleGrants.get(r)!);
+                this.apps[member.app]!.organizations[org.key] = {
+                    organizationId: organization.id,
+                    roles: [...member.roles],
+                    permissions: [...new Set(grants.flatMap((g) => g.permissions))].sort(),
+                    resources: grants.reduce((acc, g) => mergeGrants(acc, g.resources), {} as Grants),
+                };
+            }
         }
 
         // Apps may hold resources known only through an existing role (e.g. the Management API through the
@@ -235,7 +314,8 @@ export class LogtoM2M extends pulumi.ComponentResource {
 
     /**
      * The stack outputs of the program: per app `appId`, `appSecret` (secret), `tokenEndpoint`, `resources`
-     * (indicator -> permissions held) and `secrets` (name -> value, secret); per resource its permissions.
+     * (indicator -> permissions held), `secrets` (name -> value, secret) and `organizations` (key -> organization id,
+     * roles, organization permissions, API permissions); per resource its permissions.
      */
     stackOutputs(): M2MStackOutputs {
         return {
@@ -246,8 +326,11 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 tokenEndpoint: a.tokenEndpoint,
                 resources: a.resources,
                 secrets: a.secrets,
+                organizations: a.organizations,
             }])),
             resources: this.resources,
+            // Only with organizations, so that stacks without any keep their outputs as they were.
+            ...(this.spec.organizations.permissions.length > 0 ? { organizationPermissions: this.spec.organizations.permissions.map((p) => p.name) } : {}),
         };
     }
 }
@@ -260,6 +343,9 @@ export interface M2MStackOutputs {
         tokenEndpoint: string;
         resources: pulumi.Output<Grants>;
         secrets: Record<string, pulumi.Output<string>>;
+        organizations: Record<string, OrganizationAccess>;
     }>;
     resources: Record<string, ResourceInfo>;
+    /** Every organization permission of the spec (absent when it declares none). */
+    organizationPermissions?: string[];
 }

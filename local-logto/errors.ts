@@ -29,7 +29,7 @@ export class LogtoApiError extends Error {
 /**
  * Logto names the table (not the noun) in `entity.not_exists_with_id`: "The resources with ID `x` does not exist."
  */
-export type LogtoTable = "resources" | "scopes" | "roles" | "applications";
+export type LogtoTable = "resources" | "scopes" | "roles" | "applications" | "organizations" | "organization_scopes";
 
 /** Logto's error catalogue for the routes served here, with its English messages. */
 export const LogtoErrors = {
@@ -38,6 +38,13 @@ export const LogtoErrors = {
     notFound: () => new LogtoApiError(404, "entity.not_found", "The resource does not exist."),
     /** A PATCH of an unknown secret name (its DELETE answers entity.not_found). */
     secretNotExists: () => new LogtoApiError(404, "entity.not_exists", "The application_secret does not exist."),
+    /** An update of a missing organization entity names it in the singular: "The organization_role does not exist." */
+    notExists: (entity: "organization" | "organization_scope" | "organization_role") =>
+        new LogtoApiError(404, "entity.not_exists", `The ${entity} does not exist.`),
+    uniqueIntegrityViolation: () =>
+        new LogtoApiError(422, "entity.unique_integrity_violation", "The entity already exists. Please check the input and try again."),
+    relationForeignKeyNotFound: () =>
+        new LogtoApiError(422, "entity.relation_foreign_key_not_found", "Cannot find one or more foreign keys. Please check the input and ensure that all referenced entities exist."),
     emptyUpdate: () => new LogtoApiError(422, "entity.invalid_input", "Invalid input. Value list must not be empty."),
     dbConstraintViolated: () => new LogtoApiError(422, "entity.db_constraint_violated", "Database constraint violated."),
     invalidPagination: () => new LogtoApiError(400, "guard.invalid_pagination", "The request pagination value is invalid."),
@@ -78,6 +85,8 @@ export const LogtoErrors = {
     applicationInvalidRoleType: () =>
         new LogtoApiError(422, "application.invalid_role_type", "Can not assign user type role to machine to machine application."),
     secretNameExists: () => new LogtoApiError(422, "application.secret_name_exists", "Secret name already exists."),
+    organizationRequireMembership: () =>
+        new LogtoApiError(422, "organization.require_membership", "The user must be a member of the organization to proceed."),
     noLegacySecretFound: () => new LogtoApiError(400, "application.no_legacy_secret_found", "The application does not have a legacy secret."),
 } as const;
 

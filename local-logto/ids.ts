@@ -18,3 +18,6 @@ export const newSecret = (): string => randomString(alphanumeric, 32);
 
 /** A token id; oidc-provider's are longer than entity ids. */
 export const newJti = (): string => randomString(alphanumeric, 43);
+
+/** Logto's organization ids are shorter: 12 lowercase alphanumerics. */
+export const newOrganizationId = (): string => randomString(lowercaseAlphanumeric, 12);

@@ -136,3 +136,17 @@ export function applySearch<T>(items: readonly T[], spec: SearchSpec, searchable
     if (tests.length === 0) return [...items];
     return items.filter((item) => (spec.joint === "or" ? tests.some((t) => t(item)) : tests.every((t) => t(item))));
 }
+
+/**
+ * The `q` of Logto's organization lists: a case-insensitive substring match (`ILIKE '%q%'`, so `%` and `_` inside
+ * `q` are wildcards too) on any of the given fields.
+ */
+export function applyKeyword<T>(items: readonly T[], query: URLSearchParams, fields: readonly ((item: T) => string | null)[]): T[] {
+    const keyword = query.get("q");
+    if (keyword === null || keyword === "") return [...items];
+    const pattern = likeToRegExp(`%${keyword}%`, false);
+    return items.filter((item) => fields.some((field) => {
+        const value = field(item);
+        return value !== null && pattern.test(value);
+    }));
+}

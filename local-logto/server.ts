@@ -19,6 +19,9 @@ import { quotaRefusal, type Quotas } from "./quotas";
 import { applicationRoutes } from "./routes/applications";
 import { ListOrder } from "./listOrder";
 import type { RouteDeps } from "./routes/deps";
+import { organizationRoleRoutes } from "./routes/organization-roles";
+import { organizationScopeRoutes } from "./routes/organization-scopes";
+import { organizationRoutes } from "./routes/organizations";
 import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
 import { matchRoute, type Route } from "./router";
@@ -173,7 +176,14 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     const issuer = () => `${endpoint}/oidc`;
 
     const deps: RouteDeps = { store, managementApiResourceId, now: Date.now, listOrder: new ListOrder(options.listOrderSeed ?? 1) };
-    const apiRoutes: Route[] = [...resourceRoutes(deps), ...roleRoutes(deps), ...applicationRoutes(deps)];
+    const apiRoutes: Route[] = [
+        ...resourceRoutes(deps),
+        ...roleRoutes(deps),
+        ...applicationRoutes(deps),
+        ...organizationRoutes(deps),
+        ...organizationScopeRoutes(deps),
+        ...organizationRoleRoutes(deps),
+    ];
 
     /**
      * The Management API in Logto's order: route (an unknown path is 404, a wrong method 405, before any guard),

@@ -1,6 +1,7 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { chmodSync, closeSync, openSync } from "node:fs";
 import * as path from "node:path";
+import { OrganizationStore, organizationSchema } from "./organization-store";
 
 /**
  * Persistence for the local Logto: one SQLite file (Node's built-in `node:sqlite`, no native package to build).
@@ -128,7 +129,7 @@ const toResource = (r: Row): ResourceRow => ({
     isDefault: Number(r.is_default) === 1,
     accessTokenTtl: Number(r.access_token_ttl),
 });
-const toScope = (r: Row): ScopeRow => ({
+export const toScope = (r: Row): ScopeRow => ({
     id: String(r.id),
     resourceId: String(r.resource_id),
     name: String(r.name),
@@ -143,7 +144,7 @@ const toRole = (r: Row): RoleRow => ({
     isDefault: Number(r.is_default) === 1,
     createdAt: Number(r.created_at),
 });
-const toApplication = (r: Row): ApplicationRow => ({
+export const toApplication = (r: Row): ApplicationRow => ({
     id: String(r.id),
     name: String(r.name),
     description: r.description === null ? null : String(r.description),
@@ -166,6 +167,8 @@ const toSecret = (r: Row): SecretRow => ({
 export class Store {
     private readonly db: DatabaseSync;
     private depth = 0;
+    /** The organization tables, in the same database and transactions. */
+    readonly organizations: OrganizationStore;
 
     constructor(dataDir: string) {
         const file = path.join(dataDir, "logto.sqlite");
@@ -177,6 +180,8 @@ export class Store {
         this.db = new DatabaseSync(file);
         this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         this.db.exec(schema);
+        this.db.exec(organizationSchema);
+        this.organizations = new OrganizationStore(this.db);
     }
 
     close(): void {

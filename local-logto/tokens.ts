@@ -3,7 +3,7 @@ import type { HttpResponse } from "./http";
 import { newJti } from "./ids";
 import type { JoseRuntime } from "./jose-runtime";
 import type { SigningKey } from "./jose-ops";
-import type { Store } from "./store";
+import type { ResourceRow, Store } from "./store";
 
 export interface TokenEndpointDeps {
     store: Store;
@@ -18,6 +18,8 @@ export interface TokenEndpointDeps {
 
 /** oidc-provider's default access token lifetime, used when a resource's accessTokenTtl is 0. */
 const providerDefaultTtlSeconds = 600;
+/** The lifetime of an organization token without a resource (observed: always 3600). */
+const organizationTokenTtlSeconds = 3600;
 
 /** Grant types the provider knows; any other is `unsupported_grant_type`, a known one the client lacks `unauthorized_client`. */
 const knownGrantTypes = new Set([
@@ -151,6 +153,7 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     const params = readParams(headers["content-type"], raw);
     for (const [key, values] of params) {
         // Only `resource` may repeat (and is then refused below with its own message).
+        if (key === "organization_id" && values.length > 1) throw invalidRequest("'organization_id' parameter must not be provided twice");
         if (key !== "resource" && values.length > 1) throw invalidRequest(`'${key}' parameter must only be provided once`);
     }
 
@@ -176,28 +179,46 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     }
 
     const resources = params.get("resource") ?? [];
-    if (resources.length === 0) {
-        if (params.has("organization_id")) throw invalidTarget("resource indicator is missing, or unknown");
-        throw invalidTarget("both `resource` and `organization_id` are not provided");
-    }
+    const organizationId = params.get("organization_id")?.[0];
+    if (resources.length === 0 && organizationId === undefined) throw invalidTarget("both `resource` and `organization_id` are not provided");
     if (resources.length > 1) throw invalidTarget("only a single resource indicator value is supported for this grant type");
-    const indicator = resources[0]!;
-    checkResourceIndicator(indicator);
-    // Exact string match: "https://shopping.api/" is not "https://shopping.api".
-    const resource = deps.store.findResourceByIndicator(indicator);
-    if (!resource) throw invalidTarget("resource indicator is missing, or unknown");
+    const indicator = resources[0];
+    let resource: ResourceRow | undefined;
+    if (indicator !== undefined) {
+        checkResourceIndicator(indicator);
+        // Exact string match: "https://shopping.api/" is not "https://shopping.api".
+        resource = deps.store.findResourceByIndicator(indicator);
+        if (!resource) throw invalidTarget("resource indicator is missing, or unknown");
+    }
+    // An unknown organization is answered like one the app is not a member of.
+    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
+        throw new OidcError(403, "access_denied", "app has not associated with the organization");
+    }
 
+    // Granted: the requested scopes the app holds, in request order. For an organization token, what its
+    // organization roles there grant (organization scopes, or with a resource that resource's scopes);
+    // otherwise what its machine-to-machine roles grant on the resource.
     const requested = [...new Set((params.get("scope")?.[0] ?? "").split(" ").filter((s) => s !== ""))];
-    const held = deps.store.grantedScopeNames(application.id, resource.id);
+    const held =
+        organizationId === undefined
+            ? deps.store.grantedScopeNames(application.id, resource!.id)
+            : resource === undefined
+              ? deps.store.organizations.grantedOrganizationScopeNames(organizationId, application.id)
+              : deps.store.organizations.grantedResourceScopeNames(organizationId, application.id, resource.id);
     const scope = requested.filter((name) => held.has(name)).join(" ");
 
-    // Like oidc-provider's `ttl || default`: a TTL of 0 falls back to the provider's 600 seconds.
-    const ttl = deps.tokenTtlOverride() ?? (resource.accessTokenTtl || providerDefaultTtlSeconds);
+    // Like oidc-provider's `ttl || default`: a TTL of 0 falls back to the provider's 600 seconds. An organization
+    // token without a resource lives Logto's fixed hour.
+    const ttl = deps.tokenTtlOverride() ?? (resource ? resource.accessTokenTtl || providerDefaultTtlSeconds : organizationTokenTtlSeconds);
     const iat = Math.floor(now / 1000);
-    // Claims in the order Logto emits them; `scope` only when something was granted.
-    const payload: Record<string, unknown> = { jti: newJti(), sub: application.id, iat, exp: iat + ttl };
+    // Claims in the order Logto emits them; `scope` only when something was granted. With a resource the
+    // organization is the first claim; without one it is the audience, `urn:logto:organization:<id>`.
+    const payload: Record<string, unknown> = {};
+    if (organizationId !== undefined && resource) payload.organization_id = organizationId;
+    Object.assign(payload, { jti: newJti(), sub: application.id, iat, exp: iat + ttl });
     if (scope) payload.scope = scope;
-    Object.assign(payload, { client_id: application.id, iss: deps.issuer, aud: resource.indicator });
+    const audience = resource ? resource.indicator : `urn:logto:organization:${organizationId}`;
+    Object.assign(payload, { client_id: application.id, iss: deps.issuer, aud: audience });
 
     const accessToken = await deps.jose.sign(
         deps.signingKey.privateJwk,
@@ -205,6 +226,7 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
         payload,
     );
     const body: Record<string, unknown> = { access_token: accessToken, expires_in: ttl, token_type: "Bearer" };
-    if (scope) body.scope = scope;
-    return { status: 200, headers: { "cache-control": "no-store" }, body };
+    // The organization token without a resource always names its scope in the answer, "" when none is granted.
+    if (scope || (organizationId !== undefined && !resource)) body.scope = scope;
+    return { status: 200, headers: { "cache-control": "no-store", pragma: "no-cache" }, body };
 }

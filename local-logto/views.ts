@@ -1,4 +1,5 @@
 import { tenantId, type ApplicationRow, type ResourceRow, type RoleRow, type ScopeRow, type SecretRow } from "./store";
+import type { OrganizationRoleRow, OrganizationRow, OrganizationScopeRow } from "./organization-store";
 
 /** The JSON shapes Logto answers with, field for field (see @logto/api's generated types). */
 
@@ -53,3 +54,20 @@ export const secretView = (s: SecretRow) => ({
     createdAt: s.createdAt,
     expiresAt: s.expiresAt,
 });
+
+export const organizationView = (o: OrganizationRow) => ({
+    tenantId,
+    id: o.id,
+    name: o.name,
+    description: o.description,
+    customData: o.customData,
+    isMfaRequired: o.isMfaRequired,
+    color: o.color,
+    branding: o.branding,
+    customCss: o.customCss,
+    createdAt: o.createdAt,
+});
+
+export const organizationScopeView = (s: OrganizationScopeRow) => ({ tenantId, id: s.id, name: s.name, description: s.description });
+
+export const organizationRoleView = (r: OrganizationRoleRow) => ({ tenantId, id: r.id, name: r.name, description: r.description, type: r.type });

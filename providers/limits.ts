@@ -8,6 +8,9 @@ export const logtoLimits = {
     appName: 256,
     permissionName: 256,
     secretName: 256,
+    /** Organizations, organization permissions and organization roles: names 128, descriptions 256. */
+    organizationName: 128,
+    organizationDescription: 256,
 } as const;
 
 /** The `.<generation>` that `ApplicationSecret` appends to a secret's name in Logto (six hex digits). */

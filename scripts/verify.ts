@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     if (JSON.stringify(plain.apps).includes("[secret]")) throw new Error("the secrets are hidden: add --show-secrets to `pulumi stack output`");
     const outputs: StackOutputValues = Object.fromEntries(Object.entries(plain).map(([k, value]) => [k, { value }]));
     const checks = await verifyStackOutputs(outputs);
-    for (const c of checks) console.log(`ok  ${c.app}  ${c.resource}: ${c.granted.join(" ") || "(none)"}`);
+    for (const c of checks) console.log(`ok  ${c.app}  ${c.organization !== undefined ? `[organization ${c.organization}] ` : ""}${c.resource}: ${c.granted.join(" ") || "(none)"}`);
     console.log(`verify: ${checks.length} token checks match the spec`);
     // The agent's keep-alive sockets would hold the process open a few seconds more.
     await closeHttpAgent();

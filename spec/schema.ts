@@ -120,11 +120,72 @@ export const appSchema = z.strictObject({
     adoptId: logtoId("adoptId").optional(),
 });
 
+// ---- Organizations ---------------------------------------------------------------------------------------
+
+// Organization permissions go into a token's space-separated scope, like API permissions.
+const organizationPermissionName = text("an organization permission name", logtoLimits.organizationName)
+    .regex(/^\S+$/, "an organization permission name must not contain whitespace");
+
+const organizationPermissionSchema = z.preprocess(
+    byName,
+    z.strictObject({
+        name: organizationPermissionName,
+        description: optionalText("an organization permission description", logtoLimits.organizationDescription).optional(),
+    }),
+);
+
+/** @internal */
+export const organizationRoleSchema = z.strictObject({
+    name: text("an organization role name", logtoLimits.organizationName),
+    description: optionalText("an organization role description", logtoLimits.organizationDescription).optional(),
+    /** Organization permissions (declared under organizations.permissions). */
+    permissions: z.array(text("an organization permission name")).default([]),
+    /** Permissions of API resources, for the app's organization tokens with `resource`. */
+    resources: z.array(roleGrantSchema).default([]),
+});
+
+/** @internal */
+export const organizationMembershipSchema = z.strictObject({
+    /** A declared app's name. */
+    app: text("an app name", logtoLimits.appName),
+    /** Declared organization roles. */
+    roles: z.array(text("an organization role name", logtoLimits.organizationName)).default([]),
+});
+
+/** @internal */
+export const organizationEntrySchema = z.strictObject({
+    name: text("an organization name", logtoLimits.organizationName).optional(),
+    /** An organization that exists in Logto, found by `id`, or by `name` with `existing: true`; never created or deleted. */
+    id: text("an organization id").refine(isAddressableSegment, `an organization id ${unaddressableReason}`).optional(),
+    existing: z.boolean({ error: "existing must be true or false" }).optional(),
+    description: optionalText("an organization description", logtoLimits.organizationDescription).optional(),
+    customData: customDataSchema.optional(),
+    apps: z.array(organizationMembershipSchema).default([]),
+}).superRefine((org, ctx) => {
+    const existing = org.existing === true || org.id !== undefined;
+    if (org.id === undefined && org.name === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: "an organization needs a name (or the id of an existing one)" });
+    if (org.id !== undefined && org.name !== undefined) ctx.addIssue({ code: "custom", path: ["id"], message: "give an existing organization by id or by name, not both" });
+    if (org.id !== undefined && org.existing === false) ctx.addIssue({ code: "custom", path: ["existing"], message: "an organization given by id exists already: drop existing: false" });
+    if (existing) {
+        for (const key of ["description", "customData"] as const) {
+            if (org[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} belongs to organizations the stack manages; an existing one is only referenced` });
+        }
+    }
+});
+
+/** @internal */
+export const organizationsSchema = z.strictObject({
+    permissions: z.array(organizationPermissionSchema).default([]),
+    roles: z.array(organizationRoleSchema).default([]),
+    list: z.array(organizationEntrySchema).default([]),
+}, { error: (issue) => (issue.code === "invalid_type" ? "organizations must be an object with permissions, roles and list" : undefined) });
+
 /** @internal */
 export const specSchema = z.strictObject({
     resources: z.array(resourceSchema).default([]),
     roles: z.array(roleSchema).default([]),
     apps: z.array(appSchema).default([]),
+    organizations: organizationsSchema.optional(),
 }, { error: (issue) => (issue.code === "invalid_type" ? "the spec must be an object with resources, roles and apps" : undefined) });
 
 // The schemas above are marked internal: zod stays out of the published declarations (its own do not compile under
@@ -160,11 +221,31 @@ export interface AppInput {
     customData?: Record<string, unknown>;
     adoptId?: string;
 }
+export interface OrganizationRoleInput {
+    name: string;
+    description?: string;
+    permissions?: string[];
+    resources?: RoleGrantInput[];
+}
+export interface OrganizationInput {
+    name?: string;
+    id?: string;
+    existing?: boolean;
+    description?: string;
+    customData?: Record<string, unknown>;
+    apps?: { app: string; roles?: string[] }[];
+}
+export interface OrganizationsInput {
+    permissions?: PermissionInput[];
+    roles?: OrganizationRoleInput[];
+    list?: OrganizationInput[];
+}
 /** The spec as written (YAML, JSON or an object in code), before validation. */
 export interface SpecInput {
     resources?: ResourceInput[];
     roles?: RoleInput[];
     apps?: AppInput[];
+    organizations?: OrganizationsInput;
 }
 // Compile-time check that the schema takes the written form.
 type Accepts<T extends z.input<typeof specSchema>> = T;
@@ -227,6 +308,38 @@ export interface ExternalRoleRef {
     paths: string[];
 }
 
+/** An M2M organization role: organization permissions and API resource permissions (real indicators). */
+export interface OrganizationRoleSpec {
+    name: string;
+    description?: string;
+    permissions: string[];
+    resources: RoleGrant[];
+}
+
+/** An app's membership in an organization. */
+export interface MembershipSpec {
+    app: string;
+    roles: string[];
+}
+
+export interface OrganizationSpec {
+    /** How the spec and the outputs name it: its name, or its id when given by id. Unique in the spec. */
+    key: string;
+    /** Managed organizations are created and deleted by the stack; existing ones are looked up. */
+    existing: boolean;
+    name?: string;
+    id?: string;
+    description?: string;
+    customData?: Record<string, unknown>;
+    apps: MembershipSpec[];
+}
+
+export interface OrganizationsSpec {
+    permissions: PermissionSpec[];
+    roles: OrganizationRoleSpec[];
+    list: OrganizationSpec[];
+}
+
 /** A spec whose shape and cross-references are known to be right. */
 export interface ValidSpec {
     /** The Management API indicator this spec was validated against. */
@@ -234,6 +347,8 @@ export interface ValidSpec {
     resources: ResourceSpec[];
     roles: RoleSpec[];
     apps: AppSpec[];
+    /** Organization permissions, roles and organizations with their member apps (empty lists when none). */
+    organizations: OrganizationsSpec;
     /** Roles to look up in Logto before anything is created. */
     externalRoles: ExternalRoleRef[];
     /** Whether any declared role grants a Management API permission (the program then looks the API up). */

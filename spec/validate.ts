@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { parseExpiry } from "../providers/validation";
 import {
-    DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, appSchema, resourceSchema, roleSchema, specSchema,
-    type AppSpec, type ExternalRoleRef, type RawSpec, type ResourceSpec, type RoleSpec, type ValidSpec,
+    DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, appSchema, organizationsSchema, resourceSchema, roleSchema, specSchema,
+    type AppSpec, type ExternalRoleRef, type OrganizationsSpec, type RawSpec, type ResourceSpec, type RoleSpec, type ValidSpec,
 } from "./schema";
 
 /** One thing wrong with a spec, at a path such as `roles[1].permissions[0].resource`. */
@@ -84,6 +84,8 @@ interface SalvagedSpec {
     resources: Salvaged<RawSpec["resources"][number]>;
     roles: Salvaged<RawSpec["roles"][number]>;
     apps: Salvaged<RawSpec["apps"][number]>;
+    /** The organizations part; undefined when absent or its shape is wrong (its own errors are the shape's). */
+    organizations?: z.output<typeof organizationsSchema>;
     /** Indicators of resources whose shape is wrong: roles may name them without an "unknown resource" error. */
     brokenIndicators: Set<string>;
     /** Names of roles whose shape is wrong: apps may name them without an "unknown role" error. */
@@ -115,9 +117,16 @@ function salvage(input: unknown): SalvagedSpec | undefined {
         resources: entries("resources", resourceSchema, { field: "indicator", into: brokenIndicators }),
         roles: entries("roles", roleSchema, { field: "name", into: brokenRoleNames }),
         apps: entries("apps", appSchema),
+        ...salvagedOrganizations(lists.organizations),
         brokenIndicators,
         brokenRoleNames,
     };
+}
+
+function salvagedOrganizations(value: unknown): { organizations?: z.output<typeof organizationsSchema> } {
+    if (value === undefined) return {};
+    const parsed = organizationsSchema.safeParse(value);
+    return parsed.success ? { organizations: parsed.data } : {};
 }
 
 /**
@@ -183,13 +192,16 @@ class CrossReferences {
         const resources = this.resources();
         const roles = this.roles();
         const { apps, externalRoles } = this.apps(new Set([...roles.map((r) => r.name), ...this.raw.brokenRoleNames]));
+        const organizations = this.organizations();
+        const grants = [...roles.flatMap((r) => r.permissions), ...organizations.roles.flatMap((r) => r.resources)];
         return {
             managementIndicator: this.ctx.managementIndicator,
             resources,
             roles,
             apps,
+            organizations,
             externalRoles,
-            usesManagementApi: roles.some((r) => r.permissions.some((g) => g.resource === this.ctx.managementIndicator)),
+            usesManagementApi: grants.some((g) => g.resource === this.ctx.managementIndicator),
         };
     }
 
@@ -244,6 +256,64 @@ class CrossReferences {
             this.unique(grants, (g) => g.resource, (j) => `roles[${i}].permissions[${j}].resource`, "resource");
             return { name: role.name, description: role.description ?? role.name, permissions: grants, ...(role.adopt === undefined ? {} : { adopt: role.adopt }) };
         });
+    }
+
+    /** The organizations part: permissions, roles on them and on declared resources, organizations and their members. */
+    private organizations(): OrganizationsSpec {
+        const org = this.raw.organizations;
+        if (org === undefined) return { permissions: [], roles: [], list: [] };
+        const base = "organizations";
+        this.unique(org.permissions, (p) => p.name, (i) => `${base}.permissions[${i}].name`, "organization permission");
+        const permissions = new Set(org.permissions.map((p) => p.name));
+        this.unique(org.roles, (r) => r.name, (i) => `${base}.roles[${i}].name`, "organization role name");
+        const roles = org.roles.map((role, i) => {
+            const at = `${base}.roles[${i}]`;
+            this.unique(role.permissions, (p) => p, (j) => `${at}.permissions[${j}]`, "organization permission");
+            role.permissions.forEach((p, j) => {
+                if (!permissions.has(p)) {
+                    this.issue(`${at}.permissions[${j}]`, `unknown organization permission ${JSON.stringify(p)} (declared under organizations.permissions: ${[...permissions].join(", ") || "none"})`);
+                }
+            });
+            const resources = role.resources.map((grant, j) => {
+                const g = `${at}.resources[${j}]`;
+                const indicator = this.resolveResource(grant.resource, `${g}.resource`);
+                this.unique(grant.permissions, (p) => p, (k) => `${g}.permissions[${k}]`, "permission");
+                if (indicator !== undefined) grant.permissions.forEach((p, k) => this.checkPermission(indicator, p, `${g}.permissions[${k}]`));
+                return { resource: indicator ?? grant.resource, permissions: [...grant.permissions] };
+            });
+            this.unique(resources, (g) => g.resource, (j) => `${at}.resources[${j}].resource`, "resource");
+            return { name: role.name, ...(role.description ? { description: role.description } : {}), permissions: [...role.permissions], resources };
+        });
+        const roleNames = new Set(roles.map((r) => r.name));
+        const appNames = new Set(present(this.raw.apps).map(([a]) => a.name));
+        const list = org.list.map((entry, i) => {
+            const at = `${base}.list[${i}]`;
+            const existing = entry.existing === true || entry.id !== undefined;
+            this.unique(entry.apps, (m) => m.app, (j) => `${at}.apps[${j}].app`, "app");
+            entry.apps.forEach((m, j) => {
+                if (!appNames.has(m.app)) this.issue(`${at}.apps[${j}].app`, `unknown app ${JSON.stringify(m.app)} (declared under apps: ${[...appNames].join(", ") || "none"})`);
+                this.unique(m.roles, (r) => r, (k) => `${at}.apps[${j}].roles[${k}]`, "organization role");
+                m.roles.forEach((r, k) => {
+                    if (!roleNames.has(r)) this.issue(`${at}.apps[${j}].roles[${k}]`, `unknown organization role ${JSON.stringify(r)} (declared under organizations.roles: ${[...roleNames].join(", ") || "none"})`);
+                });
+            });
+            return {
+                key: entry.id ?? entry.name ?? "",
+                existing,
+                ...(entry.name !== undefined ? { name: entry.name } : {}),
+                ...(entry.id !== undefined ? { id: entry.id } : {}),
+                ...(entry.description ? { description: entry.description } : {}),
+                ...(entry.customData !== undefined ? { customData: entry.customData } : {}),
+                apps: entry.apps.map((m) => ({ app: m.app, roles: [...m.roles] })),
+            };
+        });
+        // The key names the organization in the outputs and in the stack: the same name twice is one too many.
+        this.unique(list, (o) => o.key, (i) => `${base}.list[${i}].${list[i]!.id !== undefined ? "id" : "name"}`, "organization");
+        return {
+            permissions: org.permissions.map((p) => (p.description === undefined ? { name: p.name } : { name: p.name, description: p.description })),
+            roles,
+            list,
+        };
     }
 
     private checkPermission(indicator: string, permission: string, path: string): void {

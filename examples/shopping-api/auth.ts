@@ -18,7 +18,12 @@ export type AuthResult =
     | { ok: true; payload: JWTPayload; scopes: string[] }
     | { ok: false; status: 401 | 403; wwwAuthenticate: string; reason: string };
 
-export type TokenVerifier = (authorization: string | undefined, requiredScope: string) => Promise<AuthResult>;
+/**
+ * Checks a request's bearer token for `requiredScope`. With `organizationId`, only an organization token for that
+ * organization passes: one requested with `organization_id` and this API as `resource`, which carries the claim
+ * `organization_id` and the API permissions the app's organization roles grant there (403 otherwise).
+ */
+export type TokenVerifier = (authorization: string | undefined, requiredScope: string, organizationId?: string) => Promise<AuthResult>;
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     const endpoint = options.endpoint.replace(/\/+$/, "");
@@ -30,7 +35,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         wwwAuthenticate: `Bearer error="invalid_token", error_description="${quoted(reason)}"`,
     });
 
-    return async (authorization, requiredScope) => {
+    return async (authorization, requiredScope, organizationId) => {
         const match = /^Bearer +([^ ]+)$/i.exec(authorization ?? "");
         if (!match) return { ok: false, status: 401, reason: "no bearer token", wwwAuthenticate: "Bearer" };
         let payload: JWTPayload;
@@ -41,6 +46,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
             if (error instanceof errors.JWTClaimValidationFailed) return unauthorized(`token ${error.claim} is not valid for this API`);
             if (error instanceof errors.JOSEError) return unauthorized(`token rejected (${error.code})`);
             throw error;
+        }
+        if (organizationId !== undefined && payload.organization_id !== organizationId) {
+            const reason = typeof payload.organization_id === "string" ? "token is for another organization" : "requires an organization token";
+            return { ok: false, status: 403, reason, wwwAuthenticate: `Bearer error="insufficient_scope", error_description="${quoted(reason)}"` };
         }
         const scopes = typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : [];
         if (!scopes.includes(requiredScope)) {

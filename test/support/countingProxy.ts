@@ -26,6 +26,8 @@ export function routePattern(pathname: string): string {
     // ["", "api", collection, id, sub, subId]
     if (parts.length > 3 && parts[3] !== "") parts[3] = ":id";
     if (parts.length > 5 && parts[5] !== "") parts[5] = subPlaceholders[parts[4] ?? ""] ?? ":id";
+    // A member's organization roles: /api/organizations/:id/applications/:applicationId/roles/:roleId.
+    if (parts.length > 7 && parts[7] !== "") parts[7] = subPlaceholders[parts[6] ?? ""] ?? ":id";
     return parts.join("/");
 }
 

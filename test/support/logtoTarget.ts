@@ -88,6 +88,16 @@ async function removeRunObjects(client: ManagementClient, runId: string): Promis
     for (const app of await client.listApplications()) {
         if (app.name.includes(runId) || (app.marker ?? "").includes(runId)) await client.deleteApplication(app.id);
     }
+    // Organizations first: their memberships go with them.
+    for (const org of await client.listOrganizations()) {
+        if (org.name.includes(runId) || (org.marker ?? "").includes(runId)) await client.deleteOrganization(org.id);
+    }
+    for (const role of await client.listOrganizationRoles()) {
+        if (role.name.includes(runId)) await client.deleteOrganizationRole(role.id);
+    }
+    for (const scope of await client.listOrganizationScopes()) {
+        if (scope.name.includes(runId)) await client.deleteOrganizationScope(scope.id);
+    }
     for (const role of await client.listRoles()) {
         if (role.name.includes(runId)) await client.deleteRole(role.id);
     }
