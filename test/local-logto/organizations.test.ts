@@ -1,5 +1,9 @@
-import type { HttpResult } from "./support";
-import { useContractTarget } from "./target";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { startLocalLogto } from "../../local-logto";
+import { managementApi, type HttpResult } from "./support";
+import { describeLocalOnly, useContractTarget } from "./target";
 
 function expectError(result: HttpResult, status: number, code: string, message?: string): void {
     expect({ status: result.status, code: result.body?.code }).toEqual({ status, code });
@@ -244,5 +248,36 @@ describe("organization applications /api/organizations/{id}/applications", () =>
         expect((await api().delete(`/api/organizations/${org.id}`)).status).toBe(204);
         expect(ids((await api().get(`/api/applications/${stays.id}/organizations`)).body)).toEqual([other.id]);
         expect((await api().get(`/api/organization-roles/${m2mRoleA.id}`)).status).toBe(200);
+    });
+});
+
+describeLocalOnly("persistence is the local Logto's store", "organizations across a restart", () => {
+    let dataDir: string;
+    beforeEach(() => {
+        dataDir = mkdtempSync(path.join(tmpdir(), "local-logto-organizations-"));
+    });
+    afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it("keeps organizations, their roles and scopes, memberships and members' roles in the data dir", async () => {
+        const first = await startLocalLogto({ port: 0, dataDir });
+        const api = await managementApi(first);
+        const scope = (await api.post("/api/organization-scopes", { name: "kept:scope" })).body;
+        const role = (await api.post("/api/organization-roles", { name: "kept-role", type: "MachineToMachine", organizationScopeIds: [scope.id], resourceScopeIds: ["management-api-all"] })).body;
+        const org = (await api.post("/api/organizations", { name: "kept-org", customData: { k: 1 } })).body;
+        const app = (await api.post("/api/applications", { name: "kept-member", type: "MachineToMachine" })).body;
+        await api.post(`/api/organizations/${org.id}/applications`, { applicationIds: [app.id] });
+        await api.post(`/api/organizations/${org.id}/applications/${app.id}/roles`, { organizationRoleIds: [role.id] });
+        await first.close();
+
+        const second = await startLocalLogto({ port: 0, dataDir });
+        try {
+            const api2 = await managementApi(second);
+            expect((await api2.get(`/api/organizations/${org.id}`)).body).toEqual(org);
+            expect((await api2.get(`/api/organization-roles/${role.id}/scopes`)).body).toEqual([scope]);
+            expect((await api2.get(`/api/organization-roles/${role.id}/resource-scopes`)).body.map((s: { id: string }) => s.id)).toEqual(["management-api-all"]);
+            expect((await api2.get(`/api/applications/${app.id}/organizations`)).body).toEqual([{ ...org, organizationRoles: [{ id: role.id, name: "kept-role" }] }]);
+        } finally {
+            await second.close();
+        }
     });
 });
