@@ -178,16 +178,17 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     if (resources.length === 0 && organizationId === undefined) throw invalidTarget("both `resource` and `organization_id` are not provided");
     if (resources.length > 1) throw invalidTarget("only a single resource indicator value is supported for this grant type");
     const indicator = resources[0];
+    if (indicator !== undefined) checkResourceIndicator(indicator);
+    // The membership comes before the resource: an unknown organization with an unknown resource is 403. An
+    // unknown organization is answered like one the app is not a member of.
+    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
+        throw new OidcError(403, "access_denied", "app has not associated with the organization");
+    }
     let resource: ResourceRow | undefined;
     if (indicator !== undefined) {
-        checkResourceIndicator(indicator);
         // Exact string match: "https://shopping.api/" is not "https://shopping.api".
         resource = deps.store.findResourceByIndicator(indicator);
         if (!resource) throw invalidTarget("resource indicator is missing, or unknown");
-    }
-    // An unknown organization is answered like one the app is not a member of.
-    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
-        throw new OidcError(403, "access_denied", "app has not associated with the organization");
     }
 
     // Granted: the requested scopes the app holds, in request order. For an organization token, what its

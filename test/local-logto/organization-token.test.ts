@@ -1,4 +1,4 @@
-import { decodeJwtPart, tokenRequest, verifyWithRemoteJwks, type HttpResult } from "./support";
+import { decodeJwtPart, httpRequest, tokenRequest, verifyWithRemoteJwks, type HttpResult } from "./support";
 import { useContractTarget } from "./target";
 
 /**
@@ -105,8 +105,23 @@ describe("token endpoint: organization tokens", () => {
             expect({ status: result.status, error: result.body.error, description: result.body.error_description })
                 .toEqual({ status: 400, error: "invalid_target", description: "resource indicator is missing, or unknown" });
         }
+        // The membership is checked first: an unknown organization with an unknown resource is 403.
+        const both = await orgToken(member, { organization_id: "nope", resource: target().indicator("unknown") });
+        expect({ status: both.status, error: both.body.error }).toEqual({ status: 403, error: "access_denied" });
         const empty = await orgToken(member, { organization_id: "", scope: n("manage:members") });
         expect({ status: empty.status, description: empty.body.error_description }).toEqual({ status: 400, description: "both `resource` and `organization_id` are not provided" });
+    });
+
+    it("for the Management API: an organization role holding `all` gives an organization token that the Management API accepts", async () => {
+        const app = await m2mApp("admin");
+        const role = (await api().post("/api/organization-roles", { name: n("admin"), type: "MachineToMachine", resourceScopeIds: ["management-api-all"] })).body;
+        await api().post(`/api/organizations/${otherOrgId}/applications`, { applicationIds: [app.id] });
+        await api().post(`/api/organizations/${otherOrgId}/applications/${app.id}/roles`, { organizationRoleIds: [role.id] });
+        const result = await orgToken(app, { organization_id: otherOrgId, resource: target().managementIndicator, scope: "all" });
+        expect(result.body.scope).toBe("all");
+        expect(claims(result)).toMatchObject({ organization_id: otherOrgId, aud: target().managementIndicator });
+        const read = await httpRequest(`${target().endpoint}/api/organizations/${otherOrgId}`, { headers: { authorization: `Bearer ${result.body.access_token}` } });
+        expect({ status: read.status, id: read.body.id }).toEqual({ status: 200, id: otherOrgId });
     });
 
     it("follows changes at once: a role's new permission, a removed role, a removed membership", async () => {
