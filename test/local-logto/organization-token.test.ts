@@ -90,8 +90,8 @@ describe("token endpoint: organization tokens", () => {
         for (const [app, organizationId] of [[outsider, orgId], [member, "nope"], [member, otherOrgId]] as const) {
             for (const form of [{ organization_id: organizationId, scope: n("manage:members") }, { organization_id: organizationId, resource: indicator, scope: "read:orders" }] as Array<Record<string, string>>) {
                 const result = await orgToken(app, form);
-                expect({ status: result.status, code: result.body.code, error: result.body.error, description: result.body.error_description })
-                    .toEqual({ status: 403, code: "oidc.access_denied", error: "access_denied", description: "app has not associated with the organization" });
+                expect({ status: result.status, code: result.body.code, message: result.body.message, error: result.body.error, description: result.body.error_description })
+                    .toEqual({ status: 403, code: "oidc.access_denied", message: "Access denied.", error: "access_denied", description: "app has not associated with the organization" });
             }
         }
     });
