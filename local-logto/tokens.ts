@@ -51,6 +51,7 @@ const oidcMessages: Record<string, string> = {
     invalid_client: "An OIDC error occurred: oidc.invalid_client.",
     invalid_target: "Invalid resource indicator.",
     unsupported_grant_type: "Unsupported `grant_type` requested.",
+    access_denied: "Access denied.",
 };
 
 export function oidcErrorResponse(status: number, error: string, description: string, headers: Record<string, string> = {}): HttpResponse {
@@ -183,16 +184,17 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     if (resources.length === 0 && organizationId === undefined) throw invalidTarget("both `resource` and `organization_id` are not provided");
     if (resources.length > 1) throw invalidTarget("only a single resource indicator value is supported for this grant type");
     const indicator = resources[0];
+    if (indicator !== undefined) checkResourceIndicator(indicator);
+    // The membership comes before the resource: an unknown organization with an unknown resource is 403. An
+    // unknown organization is answered like one the app is not a member of.
+    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
+        throw new OidcError(403, "access_denied", "app has not associated with the organization");
+    }
     let resource: ResourceRow | undefined;
     if (indicator !== undefined) {
-        checkResourceIndicator(indicator);
         // Exact string match: "https://shopping.api/" is not "https://shopping.api".
         resource = deps.store.findResourceByIndicator(indicator);
         if (!resource) throw invalidTarget("resource indicator is missing, or unknown");
-    }
-    // An unknown organization is answered like one the app is not a member of.
-    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
-        throw new OidcError(403, "access_denied", "app has not associated with the organization");
     }
 
     // Granted: the requested scopes the app holds, in request order. For an organization token, what its
@@ -228,5 +230,5 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     const body: Record<string, unknown> = { access_token: accessToken, expires_in: ttl, token_type: "Bearer" };
     // The organization token without a resource always names its scope in the answer, "" when none is granted.
     if (scope || (organizationId !== undefined && !resource)) body.scope = scope;
-    return { status: 200, headers: { "cache-control": "no-store", pragma: "no-cache" }, body };
+    return { status: 200, headers: { "cache-control": "no-store" }, body };
 }
