@@ -135,7 +135,9 @@ export function tokenErrorFor(init: {
             fix = "the app must be a machine-to-machine application (client credentials grant)";
             break;
         default:
-            fix = init.status >= 500 || init.status === 429 ? "Logto is unavailable; retry later" : "check the connection settings";
+            fix = init.status === 429 ? "rate limited by Logto even after the retries (Logto Cloud allows about 200 requests per 10 s per " +
+                "tenant): lower the request budget (LOGTO_REQUEST_BUDGET, e.g. 100/10s) or retry later"
+                : init.status >= 500 ? "Logto is unavailable; retry later" : "check the connection settings";
     }
     return new LogtoTokenError(`${what} -- ${fix}`, {
         status: init.status,

@@ -85,3 +85,24 @@ describe("429 without Retry-After", () => {
         });
     });
 });
+
+describe("429 without Retry-After at the token endpoint", () => {
+    let logto: LocalLogto;
+
+    beforeAll(async () => {
+        logto = await startLogto();
+    });
+
+    afterAll(async () => {
+        await closeAll(logto);
+    });
+
+    test("the token request is retried past the window; when it never ends, the error says it was rate limited", async () => {
+        logto.faults.set([{ kind: "429", route: "token", count: 1, windowMs: 300, retryAfterSeconds: null }]);
+        await expect(clientFor(logto, { retry: { rateLimitWindowMs: 400 } }).listRoles()).resolves.toBeInstanceOf(Array);
+        logto.faults.set([{ kind: "429", route: "token", count: 1, windowMs: 600_000, retryAfterSeconds: null }]);
+        const error = await clientFor(logto, { retry: { rateLimitWindowMs: 80, maxAttempts: 3 } }).listRoles().then(() => undefined, (e: unknown) => e);
+        expect(String(error)).toMatch(/failed with 429 -- rate limited by Logto even after the retries/);
+        expect(String(error)).toMatch(/LOGTO_REQUEST_BUDGET/);
+    });
+});

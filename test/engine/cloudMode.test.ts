@@ -1,10 +1,11 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { closeHttpAgent, defaultBudgetFor, defaultBudgetSpec } from "../../client";
+import { closeHttpAgent, defaultBudgetFor, defaultBudgetSpec, ManagementClient } from "../../client";
 import { agentFetch } from "../../client/http";
 import { requestClientCredentialsToken, verifyStackOutputs, type VerifiableApp } from "../../component/verify";
 import { startLocalLogto, type LocalLogto } from "../../local-logto";
 import { logtoM2MProgram } from "../../program";
 import { M2MApplication } from "../../providers/m2mApplication";
+import { M2MRole } from "../../providers/m2mRole";
 import { loopbackPortVar, mapLogtoCloudToLoopback, unmapLogtoCloud } from "../support/cloudLoopback";
 import { engineSandbox, inlineStack, type EngineSandbox } from "../support/engine";
 import { makeTestCertificates, type TestCertificates } from "../support/testCertificates";
@@ -35,6 +36,12 @@ describe("Logto Cloud mode against the local Logto over HTTPS", () => {
             { name: "storefront", roles: ["shop-reader"] },
             { name: "provisioner", roles: ["tenant-admin"] },
         ],
+    };
+
+    /** The test's own look at the tenant, over the same HTTPS name. */
+    const rolesNamed = async (name: string) => {
+        const client = new ManagementClient({ endpoint, tenantId: tenant, appId: logto.bootstrap.appId, appSecret: logto.bootstrap.appSecret }, { budget: "off" });
+        return (await client.listRoles()).filter((r) => r.name === name);
     };
 
     const connectionConfig = (stackEndpoint: string): ConfigMap => ({
@@ -99,6 +106,25 @@ describe("Logto Cloud mode against the local Logto over HTTPS", () => {
 
         await stack.destroy();
     }, 240_000);
+
+    test("a 10 s rate-limit window of 429s without Retry-After is waited out; the role is made once", async () => {
+        const stack = await inlineStack(sandbox, "logto-m2m-cloud", "throttled", async () => {
+            new M2MRole("throttled", { name: "throttled-role", description: "d", scopeIds: [] });
+        }, connectionConfig(endpoint));
+        // As Logto Cloud's limiter may answer: 429 with no Retry-After, for every request of the next 10 s.
+        logto.faults.set([{ kind: "429", route: "POST /api/roles", count: 1, windowMs: 10_000, retryAfterSeconds: null }]);
+        logto.counters.reset();
+        try {
+            await stack.up();
+        } finally {
+            logto.faults.clear();
+        }
+        expect(logto.counters.snapshot().byRoute["POST /api/roles"]).toBeGreaterThanOrEqual(2);
+        const roles = await rolesNamed("throttled-role");
+        expect(roles).toHaveLength(1);
+        await stack.destroy();
+        expect(await rolesNamed("throttled-role")).toHaveLength(0);
+    }, 120_000);
 
     test("a custom domain is refused before any call to Logto", async () => {
         // One provider resource, no component: a failed create leaves no component output waiting.
