@@ -27,6 +27,7 @@ function snapshot(): TenantSnapshot {
             resource("mgmt", mgmt, [scope("all", "mgmt", "all")]),
             resource("shop", "https://shop.api", [scope("s1", "shop", "read:products")], { isDefault: true }),
             resource("long", "https://long-lived.api", [scope("l1", "long", "read")], { accessTokenTtl: 90 * 86400 }),
+            resource("twin", "https://twin.api", [], { name: "shop API" }),
         ],
         roles: [
             role("r1", "reader", [{ id: "s1", name: "read:products", indicator: "https://shop.api" }]),
@@ -48,6 +49,7 @@ describe("export of what the spec cannot express", () => {
         expect(exported.warnings).toEqual([
             expect.stringMatching(/^API resource https:\/\/long-lived\.api \(long\) cannot be written as a spec entry \(accessTokenTtl: accessTokenTtl must be at most 2592000 seconds/),
             expect.stringMatching(/^API resource https:\/\/shop\.api is the tenant's default API/),
+            expect.stringMatching(/^API resource https:\/\/twin\.api \(twin\) has the name of API resource https:\/\/shop\.api, and a spec names each resource once: left out/),
             expect.stringMatching(/^role "long-reader" \(r2\) holds permissions the spec does not declare \(read on https:\/\/long-lived\.api\): not declared; apps that hold it refer to it by name/),
             expect.stringMatching(/^secret "old" of app "storefront" \(a1\) cannot be written in the spec: expired at 2026-05-31T23:59:59\.000Z .*unmanagedSecrets: keep/),
             expect.stringMatching(/^app "storefront" \(a2\) has the name of app a1, and a spec names each app once: left out/),
