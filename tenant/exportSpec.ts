@@ -43,6 +43,7 @@ export function exportSpec(snapshot: TenantSnapshot, options: ExportOptions = {}
     // ---- resources: each whole, or not at all (a role on one left out is then referenced, not declared)
     const resources: ResourceInput[] = [];
     const exportedIndicators = new Set<string>();
+    const resourceNames = new Map<string, string>();
     for (const r of [...snapshot.resources].sort((a, b) => a.indicator.localeCompare(b.indicator))) {
         if (r.indicator === mgmt) continue;
         const entry: ResourceInput = {
@@ -62,12 +63,19 @@ export function exportSpec(snapshot: TenantSnapshot, options: ExportOptions = {}
             warn(`API resource ${r.indicator} (${r.id}) cannot be written as a spec entry (${shapeProblem(parsed.error)}): left out, unmanaged`);
             continue;
         }
+        const sameName = resourceNames.get(r.name);
+        if (sameName !== undefined) {
+            warn(`API resource ${r.indicator} (${r.id}) has the name of API resource ${sameName}, and a spec names each resource once: left out, ` +
+                "unmanaged (rename one of them in Logto and export again)");
+            continue;
+        }
         if (r.isDefault === true) {
             warn(`API resource ${r.indicator} is the tenant's default API (used by token requests that name no resource): the spec cannot ` +
                 "say so; the stack leaves that setting as it is");
         }
         resources.push(entry);
         exportedIndicators.add(r.indicator);
+        resourceNames.set(r.name, r.indicator);
     }
 
     // ---- roles: declared when every permission is on an exported resource; else referenced by name
