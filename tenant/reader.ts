@@ -1,4 +1,4 @@
-import type { Application, ManagementClient, Resource, Role, RoleScope, Scope } from "../client";
+import { LogtoApiError, type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
@@ -32,6 +32,16 @@ export interface ReadOptions {
     selectRole?: (role: Role) => boolean;
     /** Read each app's secret names and expiries (default true); access needs only roles, one call less per app. */
     secrets?: boolean;
+}
+
+/** The answer, or undefined when the object is gone (404). */
+async function unlessGone<T>(call: Promise<T>): Promise<T | undefined> {
+    try {
+        return await call;
+    } catch (error) {
+        if (error instanceof LogtoApiError && error.isNotFound) return undefined;
+        throw error;
+    }
 }
 
 /** Maps `items` through `work` with at most `limit` in flight, in order. */
@@ -73,17 +83,24 @@ export async function readTenant(client: ManagementClient, options: ReadOptions 
     onProgress?.(`listed ${resources.length} API resources, ${allRoles.length} M2M roles, ${allApps.length} M2M apps`);
     const roleList = allRoles.filter((r) => r.type === "MachineToMachine" && (options.selectRole?.(r) ?? true));
     const appList = allApps.filter((a) => a.type === "MachineToMachine" && (options.selectApp?.(a) ?? true));
-    const roles = await pooled(roleList, limit, async (role) => ({ role, scopes: await client.listRoleScopes(role.id) }),
-        progressOf(onProgress, "the permissions of roles", roleList.length));
+    // A role or app deleted between the listing and its own read (404) is no longer in the tenant: left out.
+    const roles = await pooled(roleList, limit, async (role) => {
+        const scopes = await unlessGone(client.listRoleScopes(role.id));
+        return scopes === undefined ? undefined : { role, scopes };
+    }, progressOf(onProgress, "the permissions of roles", roleList.length));
     const apps = await pooled(appList, limit, async (app) => {
-        const [held, secrets] = await Promise.all([client.listApplicationRoles(app.id), options.secrets === false ? [] : client.listApplicationSecrets(app.id)]);
+        const [held, secrets] = await Promise.all([
+            unlessGone(client.listApplicationRoles(app.id)),
+            options.secrets === false ? [] : unlessGone(client.listApplicationSecrets(app.id)),
+        ]);
+        if (held === undefined || secrets === undefined) return undefined;
         return { app, roles: held, secrets: secrets.map((s) => ({ name: s.name, expiresAt: s.expiresAt })) };
     }, progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length));
     return {
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
         resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
-        roles,
-        apps,
+        roles: roles.filter((r) => r !== undefined),
+        apps: apps.filter((a) => a !== undefined),
     };
 }
