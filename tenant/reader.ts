@@ -1,4 +1,4 @@
-import type { Application, ManagementClient, Resource, Role, RoleScope, Scope } from "../client";
+import { LogtoApiError, type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
@@ -116,7 +116,7 @@ export async function readTenant(client: ManagementClient, options: ReadOptions 
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
         resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
-        roles,
-        apps,
+        roles: roles.filter((r) => r !== undefined),
+        apps: apps.filter((a) => a !== undefined),
     };
 }
