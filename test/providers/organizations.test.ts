@@ -1,11 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import { ApiResource } from "../../providers/apiResource";
 import { ApiScope } from "../../providers/apiScope";
 import { M2MApplication } from "../../providers/m2mApplication";
-import { ExistingOrganization, Organization } from "../../providers/organization";
-import { OrganizationApplication } from "../../providers/organizationApplication";
+import { ExistingOrganization, existingOrganizationProvider, Organization, provider as organizationProvider } from "../../providers/organization";
+import { OrganizationApplication, provider as memberProvider } from "../../providers/organizationApplication";
 import { OrganizationRole } from "../../providers/organizationRole";
-import { OrganizationScope } from "../../providers/organizationScope";
+import { OrganizationScope, provider as scopeProvider } from "../../providers/organizationScope";
 import { useProviderFixture } from "./support";
 
 /** The organization resources on their own: checks at preview, adoption, lost creates and partial failures. */
@@ -15,19 +14,23 @@ describe("organization resources", () => {
     test("bad inputs fail the preview naming the field, before any call to Logto", async () => {
         const { runId } = fixture.target();
         const stack = await fixture.stack("logto-orgs-check", "bad", async () => {
-            new OrganizationScope("scope", { name: `read invoices ${runId}` });
             new OrganizationRole("role", { name: `${runId}-role`, organizationScopeIds: ["a", "a"], resourceScopeIds: [".."] });
-            new Organization("org", { name: "x".repeat(129) });
-            new OrganizationApplication("member", { organizationId: "o/x", applicationId: "app", organizationRoleIds: [] });
         });
         fixture.target().resetCounts();
         const error = await stack.preview().then(() => undefined, (e: unknown) => String(e));
-        expect(error).toContain("name must not contain whitespace");
         expect(error).toContain("organizationScopeIds[1]: the same id as organizationScopeIds[0]");
         expect(error).toContain("resourceScopeIds[0]: resourceScopeId must not be empty, \".\", \"..\"");
-        expect(error).toContain("name has at most 128 characters");
-        expect(error).toContain("organizationId must be a Logto id: no whitespace, '/', '?' or '#'");
         expect(fixture.target().counts().api).toBe(0);
+        // The other resources' checks, as the engine calls them (one preview stops at its first failing resource).
+        const reasons = async (p: typeof scopeProvider, inputs: Record<string, unknown>) => ((await p.check!({}, inputs)).failures ?? []).map((f) => `${f.property}: ${f.reason}`);
+        expect(await reasons(scopeProvider, { name: "read invoices" })).toEqual(["name: name must not contain whitespace (a token's scope is space-separated)"]);
+        expect(await reasons(organizationProvider, { name: "x".repeat(129), marker: "m" })).toEqual([
+            "name: name has at most 128 characters (Logto's limit, counted in UTF-16 code units: most emoji count 2; this one has 129)"]);
+        expect(await reasons(organizationProvider, { name: "Acme", marker: "m", adopt: true })).toEqual([
+            "adoptOrganizationId: adoptOrganizationId is required when adopt is true: the id of the organization to take over"]);
+        expect(await reasons(memberProvider, { organizationId: "o/x", applicationId: "app", organizationRoleIds: [] })).toEqual([
+            "organizationId: organizationId must be a Logto id: no whitespace, '/', '?' or '#'"]);
+        expect(await reasons(existingOrganizationProvider, {})).toEqual(["organizationId: give exactly one of organizationId and name"]);
     });
 
     test("adopt takes over an organization permission and role by name and an organization by id; only the missing assignments are made", async () => {

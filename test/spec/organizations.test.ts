@@ -43,7 +43,7 @@ describe("the organizations part of a spec", () => {
     });
 
     test.each<[string, Record<string, unknown>, SpecIssue]>([
-        ["an unknown organization permission in a role", { roles: [{ name: "r", permissions: ["read:invoice"] }] },
+        ["an unknown organization permission in a role", { permissions: ["read:invoices", "write:invoices"], roles: [{ name: "r", permissions: ["read:invoice"] }] },
             { path: "organizations.roles[0].permissions[0]", message: 'unknown organization permission "read:invoice" (declared under organizations.permissions: read:invoices, write:invoices)' }],
         ["an API permission the resource does not have", { roles: [{ name: "r", resources: [{ resource: "https://shopping.api", permissions: ["write:orders"] }] }] },
             { path: "organizations.roles[0].resources[0].permissions[0]", message: 'unknown permission "write:orders" on https://shopping.api (declared: read:products, read:orders)' }],
