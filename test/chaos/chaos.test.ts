@@ -2,7 +2,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { ManagementClient } from "../../client";
 import { startLocalLogto, type FaultRule, type LocalLogto } from "../../local-logto";
 import { engineSandbox, inlineStack, type EngineSandbox } from "../support/engine";
-import { differences, generatedTopology, idsInState, inventory, logtoStackConfig, objectCount, orphans, topologyProgram } from "../support/topology";
+import { differences, generatedTopology, withOrganizations, idsInState, inventory, logtoStackConfig, objectCount, orphans, topologyProgram } from "../support/topology";
 
 /**
  * `pulumi up` against a Logto that misbehaves like a busy production tenant, and against objects changed behind
@@ -50,7 +50,7 @@ async function upUntilConverged(stack: Stack, maxRuns: number): Promise<{ runs: 
 }
 
 describe(`up under injected faults (seed ${seed})`, () => {
-    const topology = generatedTopology(full ? 140 : 56, "chaos");
+    const topology = withOrganizations(generatedTopology(full ? 140 : 56, "chaos"), "chaos");
     let logto: LocalLogto;
     let sandbox: EngineSandbox;
     let stack: Stack;
@@ -97,11 +97,14 @@ describe(`up under injected faults (seed ${seed})`, () => {
     test("the exactness check itself sees an object made outside the spec, and a duplicate", async () => {
         const stray = await client.createResource({ name: "stray", indicator: "https://stray.example" });
         const twin = await client.createRole({ name: topology.roles[0].name.toUpperCase(), description: "case twin", type: "MachineToMachine" });
+        const orgName = topology.organizations!.orgs[0]!.name;
+        const orgTwin = await client.createOrganization({ name: orgName });
         const inv = await inventory(logto);
-        expect(differences(topology, inv)).toEqual(expect.arrayContaining([`undeclared resource https://stray.example`, `undeclared role ${twin.name}`]));
-        expect(orphans(inv, idsInState(await stack.exportStack()))).toEqual(expect.arrayContaining([stray.id, twin.id]));
+        expect(differences(topology, inv)).toEqual(expect.arrayContaining([`undeclared resource https://stray.example`, `undeclared role ${twin.name}`, `duplicate organization ${orgName} (2)`]));
+        expect(orphans(inv, idsInState(await stack.exportStack()))).toEqual(expect.arrayContaining([stray.id, twin.id, orgTwin.id]));
         await client.deleteResource(stray.id);
         await client.deleteRole(twin.id);
+        await client.deleteOrganization(orgTwin.id);
     });
 
     test("objects deleted and edited in Logto between runs: refresh + up restores the spec", async () => {
@@ -123,6 +126,14 @@ describe(`up under injected faults (seed ${seed})`, () => {
         await client.addApplicationRoles(app0.id, [inv.roles.get(topology.roles[2]?.name ?? topology.roles[0].name)![0].id]);
         await client.updateApplication(app0.id, { name: "renamed app" });
         await client.updateRole(role0.id, { description: "edited by hand" });
+        // Organizations: one deleted (its memberships go with it), an organization permission deleted (the roles
+        // holding it lose it), a member's organization role taken away.
+        const orgs = topology.organizations!;
+        await client.deleteOrganization(inv.organizations.get(orgs.orgs[0]!.name)![0]!.id);
+        await client.deleteOrganizationScope(inv.organizationPermissions.get(orgs.permissions[1]!)![0]!);
+        const org1 = inv.organizations.get(orgs.orgs[1]!.name)![0]!;
+        const [memberName, memberRoles] = Object.entries(orgs.orgs[1]!.members)[0]!;
+        await client.removeOrganizationApplicationRole(org1.id, inv.apps.get(memberName)![0]!.id, inv.organizationRoles.get(memberRoles[0]!)![0]!.id);
         expect(differences(topology, await inventory(logto))).not.toEqual([]);
 
         const refresh = await stack.refresh();

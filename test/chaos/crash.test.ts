@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { startLocalLogto, type LocalLogto } from "../../local-logto";
 import { processGone, recoverAfterKilledUp, RequestTrigger, seededRandom, upKilledAfterMs, upKilledAfterRequests, type KilledUp } from "../support/crash";
 import { engineSandbox, inlineStack, type EngineSandbox } from "../support/engine";
-import { changedTopology, differences, generatedTopology, idsInState, inventory, logtoStackConfig, orphans, topologyProgram, type Topology } from "../support/topology";
+import { changedTopology, differences, generatedTopology, withOrganizations, idsInState, inventory, logtoStackConfig, orphans, topologyProgram, type Topology } from "../support/topology";
 
 /**
  * `pulumi up` killed with SIGKILL at random points, then the documented recovery (docs/recovery.md): Logto must
@@ -16,8 +16,11 @@ const trials = full ? 12 : 3;
 const baseSeed = Number(process.env.LOGTO_M2M_CRASH_SEED ??
     // CI replays seeds that have passed, so a red run means a change broke something; the full mode explores.
     (full ? Math.floor(Math.random() * 1_000_000) : 909659));
-/** A create from nothing, and an update from `topology` to `changed` (deletes, updates and creates at once). */
-const topology = generatedTopology(28, "crash");
+/**
+ * A create from nothing, and an update from `topology` to `changed` (deletes, updates and creates at once), with
+ * organizations, their permissions, roles and memberships among the objects.
+ */
+const topology = withOrganizations(generatedTopology(28, "crash"), "crash");
 const changed = changedTopology(topology, "crash");
 
 interface Target {

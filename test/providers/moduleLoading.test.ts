@@ -9,7 +9,8 @@ import { repoRoot } from "../support/engine";
 test("the providers load without the HTTP client; the first connection loads it", () => {
     const script = `
         const loaded = () => Object.keys(require.cache).filter((f) => /node_modules[\\\\/]undici[\\\\/]/.test(f)).length;
-        for (const name of ["apiResource", "apiScope", "applicationSecret", "m2mApplication", "m2mRole", "lookups", "stackIdentity"]) {
+        for (const name of ["apiResource", "apiScope", "applicationSecret", "m2mApplication", "m2mRole", "lookups", "stackIdentity",
+            "organizationScope", "organizationRole", "organization", "organizationApplication"]) {
             require("pulumi-logto-m2m/providers/" + name);
         }
         const beforeConnect = loaded();

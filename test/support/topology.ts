@@ -6,6 +6,10 @@ import { ApiScope } from "../../providers/apiScope";
 import { M2MRole } from "../../providers/m2mRole";
 import { M2MApplication } from "../../providers/m2mApplication";
 import { ApplicationSecret } from "../../providers/applicationSecret";
+import { Organization } from "../../providers/organization";
+import { OrganizationApplication } from "../../providers/organizationApplication";
+import { OrganizationRole } from "../../providers/organizationRole";
+import { OrganizationScope } from "../../providers/organizationScope";
 import { ManagementClient } from "../../client";
 import type { LocalLogto } from "../../local-logto";
 
@@ -40,12 +44,37 @@ export interface Topology {
     roles: { name: string; permissions: string[] }[];
     /** `secrets`: extra named secrets beside the "Default secret" (their Logto names get a generation suffix). */
     apps: { name: string; roles: string[]; secrets?: string[] }[];
+    /** Organization permissions, organization roles (organization permissions and `indicator|name` ones), organizations and their member apps. */
+    organizations?: OrganizationTopology;
+}
+
+export interface OrganizationTopology {
+    permissions: string[];
+    roles: { name: string; permissions: string[]; resourcePermissions: string[] }[];
+    /** Organizations by name; `members`: app name -> organization role names. */
+    orgs: { name: string; members: Record<string, string[]> }[];
 }
 
 /** Objects in Logto that the topology counts: resources + permissions + roles + apps. */
 export function objectCount(t: Topology): number {
+    const o = t.organizations;
     return t.resources.reduce((sum, r) => sum + 1 + r.permissions.length, 0) + t.roles.length
-        + t.apps.reduce((sum, a) => sum + 1 + (a.secrets?.length ?? 0), 0);
+        + t.apps.reduce((sum, a) => sum + 1 + (a.secrets?.length ?? 0), 0)
+        + (o === undefined ? 0 : o.permissions.length + o.roles.length + o.orgs.reduce((sum, org) => sum + 1 + Object.keys(org.members).length, 0));
+}
+
+/**
+ * `t` with organizations: two organization permissions, one organization role per block (both permissions and
+ * its resource's first permission), and two organizations, each with every app as member holding one or two roles.
+ */
+export function withOrganizations(t: Topology, tag = "t"): Topology {
+    const permissions = [`org:read-${tag}`, `org:write-${tag}`];
+    const roles = t.resources.map((r, b) => ({ name: `${tag}-org-role-${b}`, permissions: b === 0 ? permissions : [permissions[0]!], resourcePermissions: [`${r.indicator}|${r.permissions[0]}`] }));
+    const orgs = [0, 1].map((o) => ({
+        name: `${tag} Org ${o}`,
+        members: Object.fromEntries(t.apps.map((a, i) => [a.name, o === 0 ? [roles[i % roles.length]!.name] : roles.map((r) => r.name)])),
+    }));
+    return { ...t, organizations: { permissions, roles, orgs } };
 }
 
 /**
@@ -85,6 +114,19 @@ export function changedTopology(t: Topology, tag = "t"): Topology {
     next.resources.push(...added.resources);
     next.roles.push(...added.roles);
     next.apps.push(...added.apps);
+    const o = next.organizations;
+    if (o !== undefined) {
+        // The removed app leaves its organizations; the first member trades its roles; the added block's role and
+        // app join the first organization; a third organization appears with one member.
+        const apps = new Set(next.apps.map((a) => a.name));
+        for (const org of o.orgs) org.members = Object.fromEntries(Object.entries(org.members).filter(([app]) => apps.has(app)));
+        const [first] = Object.keys(o.orgs[0]!.members);
+        if (first !== undefined) o.orgs[0]!.members[first] = o.roles.slice(-1).map((r) => r.name);
+        const role = { name: `${tag}-added-org-role`, permissions: [o.permissions[1]!], resourcePermissions: [`${added.resources[0]!.indicator}|${added.resources[0]!.permissions[0]}`] };
+        o.roles.push(role);
+        o.orgs[0]!.members[added.apps[0]!.name] = [role.name];
+        o.orgs.push({ name: `${tag} Org added`, members: { [added.apps[0]!.name]: [role.name, o.roles[0]!.name] } });
+    }
     return next;
 }
 
@@ -126,10 +168,31 @@ export function topologyProgram(t: Topology, options: { resourceOptions?: pulumi
             roleIds.set(role.name, new M2MRole(`role:${role.name}`, { name: role.name, description: `${role.name} (generated)`, scopeIds: ids }, opts).id);
         }
         const apps: Record<string, unknown> = {};
+        const appIds = new Map<string, pulumi.Output<string>>();
         for (const app of t.apps) {
             const created = new M2MApplication(`app:${app.name}`, { name: app.name, roleIds: app.roles.map((n) => roleIds.get(n)!) }, opts);
             const extra = (app.secrets ?? []).map((name) => new ApplicationSecret(`secret:${app.name}|${name}`, { applicationId: created.id, name }, opts));
             apps[app.name] = { appId: created.appId, appSecret: created.appSecret, extraSecrets: extra.map((s) => s.value) };
+            appIds.set(app.name, created.id);
+        }
+        const o = t.organizations;
+        if (o !== undefined) {
+            const orgScopeIds = new Map(o.permissions.map((p) => [p, new OrganizationScope(`org-perm:${p}`, { name: p }, opts).id] as const));
+            const orgRoleIds = new Map(o.roles.map((r) => [r.name, new OrganizationRole(`org-role:${r.name}`, {
+                name: r.name,
+                organizationScopeIds: r.permissions.map((p) => orgScopeIds.get(p)!),
+                resourceScopeIds: r.resourcePermissions.map((key) => scopeIds.get(key)!),
+            }, opts).id] as const));
+            for (const org of o.orgs) {
+                const organization = new Organization(`org:${org.name}`, { name: org.name }, opts);
+                for (const [app, roles] of Object.entries(org.members)) {
+                    new OrganizationApplication(`member:${org.name}|${app}`, {
+                        organizationId: organization.id,
+                        applicationId: appIds.get(app)!,
+                        organizationRoleIds: roles.map((r) => orgRoleIds.get(r)!),
+                    }, { ...opts, deletedWith: organization });
+                }
+            }
         }
         return { apps };
     };
@@ -145,6 +208,12 @@ export interface Inventory {
     roles: Map<string, { id: string; permissions: string[] }[]>;
     /** app name -> ids, with each app's role names and the names of its secrets (the Default secret left out). */
     apps: Map<string, { id: string; roles: string[]; secrets: string[] }[]>;
+    /** Organization permission name -> ids. */
+    organizationPermissions: Map<string, string[]>;
+    /** Organization role name -> ids, with its organization permissions and its `indicator|name` permissions. */
+    organizationRoles: Map<string, { id: string; permissions: string[]; resourcePermissions: string[] }[]>;
+    /** Organization name -> ids, with each member app's name and the names of its organization roles. */
+    organizations: Map<string, { id: string; members: Record<string, string[]> }[]>;
     /** Every id above, for the orphan check against state. */
     ids: Set<string>;
 }
@@ -156,7 +225,7 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
 /** Reads everything through the Management API with the bootstrap app (its own client: no budget, no faults expected). */
 export async function inventory(logto: Pick<LocalLogto, "endpoint" | "bootstrap" | "managementIndicator">): Promise<Inventory> {
     const client = new ManagementClient({ endpoint: logto.endpoint, appId: logto.bootstrap.appId, appSecret: logto.bootstrap.appSecret }, { budget: "off" });
-    const inv: Inventory = { resources: new Map(), permissions: new Map(), roles: new Map(), apps: new Map(), ids: new Set() };
+    const inv: Inventory = { resources: new Map(), permissions: new Map(), roles: new Map(), apps: new Map(), organizationPermissions: new Map(), organizationRoles: new Map(), organizations: new Map(), ids: new Set() };
     const indicatorOfScope = new Map<string, string>();
     for (const r of await client.listResources({ includeScopes: true })) {
         if (r.indicator === logto.managementIndicator) continue;
@@ -182,6 +251,25 @@ export async function inventory(logto: Pick<LocalLogto, "endpoint" | "bootstrap"
         const secrets = (await client.listApplicationSecrets(app.id)).map((s) => s.name).filter((n) => n !== "Default secret").sort();
         push(inv.apps, app.name, { id: app.id, roles, secrets });
         inv.ids.add(app.id);
+    }
+    for (const scope of await client.listOrganizationScopes()) {
+        push(inv.organizationPermissions, scope.name, scope.id);
+        inv.ids.add(scope.id);
+    }
+    for (const role of await client.listOrganizationRoles()) {
+        const permissions = (await client.listOrganizationRoleScopes(role.id)).map((s) => s.name).sort();
+        const resourcePermissions = (await client.listOrganizationRoleResourceScopes(role.id)).map((s) => indicatorOfScope.get(s.id) ?? `?|${s.id}`).sort();
+        push(inv.organizationRoles, role.name, { id: role.id, permissions, resourcePermissions });
+        inv.ids.add(role.id);
+    }
+    const appNames = new Map([...inv.apps].flatMap(([name, list]) => list.map((a) => [a.id, name] as const)));
+    for (const org of await client.listOrganizations()) {
+        const members: Record<string, string[]> = {};
+        for (const appId of await client.listOrganizationApplicationIds(org.id)) {
+            members[appNames.get(appId) ?? `?${appId}`] = ((await client.listOrganizationApplicationRoles(org.id, appId)) ?? []).map((r) => r.name).sort();
+        }
+        push(inv.organizations, org.name, { id: org.id, members });
+        inv.ids.add(org.id);
     }
     return inv;
 }
@@ -231,8 +319,24 @@ export function differences(t: Topology, inv: Inventory): string[] {
             }
         }
     }
+    const o = t.organizations ?? { permissions: [], roles: [], orgs: [] };
+    for (const p of o.permissions) expectOne("organization permission", inv.organizationPermissions, p);
+    for (const role of o.roles) {
+        const found = expectOne("organization role", inv.organizationRoles, role.name);
+        const want = { permissions: [...role.permissions].sort(), resourcePermissions: [...role.resourcePermissions].sort() };
+        if (found && JSON.stringify({ permissions: found.permissions, resourcePermissions: found.resourcePermissions }) !== JSON.stringify(want))
+            problems.push(`organization role ${role.name} holds ${JSON.stringify({ permissions: found.permissions, resourcePermissions: found.resourcePermissions })} instead of ${JSON.stringify(want)}`);
+    }
+    for (const org of o.orgs) {
+        const found = expectOne("organization", inv.organizations, org.name);
+        const want = Object.fromEntries(Object.entries(org.members).map(([app, roles]) => [app, [...roles].sort()]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+        const have = found && Object.fromEntries(Object.entries(found.members).sort(([a], [b]) => a.localeCompare(b)));
+        if (found && JSON.stringify(have) !== JSON.stringify(want)) problems.push(`organization ${org.name} has members ${JSON.stringify(have)} instead of ${JSON.stringify(want)}`);
+    }
     for (const [kind, map, names] of [["resource", inv.resources, declared.resources], ["permission", inv.permissions, declared.permissions],
-        ["role", inv.roles, declared.roles], ["app", inv.apps, declared.apps]] as const) {
+        ["role", inv.roles, declared.roles], ["app", inv.apps, declared.apps],
+        ["organization permission", inv.organizationPermissions, new Set(o.permissions)], ["organization role", inv.organizationRoles, new Set(o.roles.map((r) => r.name))],
+        ["organization", inv.organizations, new Set(o.orgs.map((org) => org.name))]] as const) {
         for (const key of (map as Map<string, unknown[]>).keys()) if (!names.has(key)) problems.push(`undeclared ${kind} ${key}`);
     }
     return problems;
