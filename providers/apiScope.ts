@@ -20,7 +20,7 @@ export interface ApiScopeArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-const apiScopeArgsSchema = z.object({
+export const apiScopeArgsSchema = z.object({
     resourceId: logtoId("resourceId"),
     // Logto refuses any whitespace (400 scope.name_with_space) and more than 256 characters.
     name: requiredText("name", logtoLimits.permissionName).regex(/^\S+$/, { error: "name must not contain whitespace (Logto refuses it)" }),

@@ -45,7 +45,7 @@ function epochMillis(value: unknown): number | undefined {
     return "ms" in expiry ? expiry.ms : undefined;
 }
 
-const applicationSecretArgsSchema = z.object({
+export const applicationSecretArgsSchema = z.object({
     applicationId: logtoId("applicationId"),
     // Logto addresses a secret by its name: `..` would address the app (an adopted secret keeps its bare name).
     name: pathName("name", maxSecretNameLength),

@@ -38,7 +38,7 @@ export interface M2MApplicationArgs {
 /** The secret Logto creates with every new app; its value is the app's `appSecret`. */
 export const defaultSecretName = "Default secret";
 
-const m2mApplicationArgsSchema = z.object({
+export const m2mApplicationArgsSchema = z.object({
     name: requiredText("name", logtoLimits.appName),
     description: optionalText("description").optional(),
     roleIds: logtoIdList("roleId"),
