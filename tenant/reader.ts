@@ -1,4 +1,4 @@
-import { LogtoApiError, type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
+import { type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
