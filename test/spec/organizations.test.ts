@@ -74,7 +74,7 @@ describe("the organizations part of a spec", () => {
         ["an unknown key", { list: [{ name: "Acme", members: [] }] },
             { path: "organizations.list[0]", message: 'unknown key "members"' }],
     ])("%s is refused with its path", (_what, part, issue) => {
-        expect(issuesOf({ ...base, organizations: { ...part } })).toContainEqual(issue);
+        expect(issuesOf({ ...base, organizations: { ...part } })).toContainEqual(expect.objectContaining(issue));
     });
 
     test("a shape error in the organizations part does not hide the errors of the rest of the spec", () => {
