@@ -62,10 +62,33 @@ function roleGrants(model: AccessModel, name: string): Permission[] | undefined 
     return role?.grants?.flatMap((g) => g.permissions.map((permission) => ({ resource: g.resource, permission })));
 }
 
-export function diffAccess(base: AccessModel, headModel: AccessModel, options: DiffOptions = {}): AccessDiff {
+/**
+ * The tenant's apps under the names of the spec's apps that are them: the one a spec app takes over (its
+ * adoptId), else the only tenant app of its name. A tenant app whose name repeats and that no spec app adopts is
+ * another app (Logto's names are not unique): it keeps a name of its own, with its App ID, and stays untouched.
+ */
+function matchTenantApps(tenant: AccessModel, spec: AccessModel): AccessModel {
+    const adopted = new Map(spec.apps.flatMap((a) => (a.id === undefined ? [] : [[a.id, a.name] as const])));
+    const adoptedNames = new Set(adopted.values());
+    const count = new Map<string, number>();
+    for (const a of tenant.apps) count.set(a.name, (count.get(a.name) ?? 0) + 1);
+    return {
+        ...tenant,
+        apps: tenant.apps.map((a) => {
+            const name = a.id !== undefined ? adopted.get(a.id) : undefined;
+            if (name !== undefined) return { ...a, name };
+            const own = (count.get(a.name) ?? 0) > 1 || adoptedNames.has(a.name);
+            return own && a.id !== undefined ? { ...a, name: `${a.name} (${a.id})` } : a;
+        }),
+    };
+}
+
+export function diffAccess(baseModel: AccessModel, headModel: AccessModel, options: DiffOptions = {}): AccessDiff {
+    let base = baseModel;
     let head = headModel;
     const untouched = { apps: [] as string[], roles: [] as string[] };
     if (options.headNamesWhatChanges === true) {
+        base = matchTenantApps(base, head);
         const apps = new Set(head.apps.map((a) => a.name));
         const roles = new Set(head.roles.map((r) => r.name));
         const keptApps = base.apps.filter((a) => !apps.has(a.name));

@@ -73,7 +73,8 @@ export function accessFromSpec(spec: ValidSpec, source: string): AccessModel {
         managementIndicator: spec.managementIndicator,
         resources: spec.resources.map((r) => ({ indicator: r.indicator, name: r.name, permissions: r.permissions.map((p) => p.name) })),
         roles,
-        apps: spec.apps.map((a) => ({ name: a.name, roles: [...a.roles] })),
+        // An app that takes over an existing one (adoptId) is that app of the tenant.
+        apps: spec.apps.map((a) => ({ name: a.name, ...(a.adoptId === undefined ? {} : { id: a.adoptId }), roles: [...a.roles] })),
     };
 }
 

@@ -26,7 +26,7 @@ function holdingLine(names: Record<string, string>, mgmt: string, h: Holding, si
 function matrixText(m: AccessMatrix): string {
     const lines = [`Access of ${m.source} (Management API: ${m.managementIndicator})`, ""];
     for (const a of m.apps) {
-        lines.push(`${a.app}${a.id === undefined ? "" : ` [${a.id}]`}  (roles: ${a.roles.join(", ") || "none"})`);
+        lines.push(`${a.app}${a.id === undefined || a.app.includes(a.id) ? "" : ` [${a.id}]`}  (roles: ${a.roles.join(", ") || "none"})`);
         for (const h of a.holdings) lines.push(holdingLine(m.resourceNames, m.managementIndicator, h));
         for (const r of a.unknownRoles) lines.push(`  ? role ${r}: not declared in the spec, its permissions are in Logto`);
         if (a.holdings.length === 0 && a.unknownRoles.length === 0) lines.push("  holds no permission");
@@ -115,8 +115,9 @@ function diffMarkdown(d: AccessDiff): string {
     const add = (c: AppChange, label: string): void => {
         for (const h of c.gained) rows.push([`${mdText(c.app)}${label}`, "➕ gains", mdPermission(d.managementIndicator, h.resource, h.permission), mdResource(d.resourceNames, h.resource), h.via.map(mdText).join(", ")]);
         for (const h of c.lost) rows.push([`${mdText(c.app)}${label}`, "➖ loses", mdPermission(d.managementIndicator, h.resource, h.permission), mdResource(d.resourceNames, h.resource), h.via.map(mdText).join(", ")]);
-        if (label === "" && c.gained.length + c.lost.length === 0) {
-            rows.push([mdText(c.app), "roles", [...c.rolesAdded.map((r) => `+ ${mdText(r)}`), ...c.rolesRemoved.map((r) => `− ${mdText(r)}`)].join(", "), "", "(same permissions)"]);
+        if (label === "" && c.rolesAdded.length + c.rolesRemoved.length > 0) {
+            const same = c.gained.length + c.lost.length === 0 ? "(same permissions)" : "";
+            rows.push([mdText(c.app), "roles", [...c.rolesAdded.map((r) => `+ ${mdText(r)}`), ...c.rolesRemoved.map((r) => `− ${mdText(r)}`)].join(", "), "", same]);
         }
         if (label !== "" && c.gained.length + c.lost.length === 0) rows.push([`${mdText(c.app)}${label}`, "", "(no permission)", "", ""]);
     };

@@ -142,3 +142,31 @@ describe("what a change of the spec does to access", () => {
         expect(JSON.parse(renderDiff(d, "json"))).toMatchObject({ changes: false, appsChanged: [] });
     });
 });
+
+describe("a spec against its tenant (--base live)", () => {
+    const tenant = (apps: Array<{ name: string; id: string; roles: string[] }>): AccessModel => ({
+        source: "live",
+        managementIndicator: "https://default.logto.app/api",
+        resources: [{ indicator: "https://shopping.api", name: "Shopping API", permissions: ["read:products", "write:products", "delete:products"] }],
+        roles: [{ name: "reader", grants: grant("read:products") }, { name: "editor", grants: grant("read:products", "write:products") }],
+        apps,
+    });
+    const spec: SpecInput = {
+        resources: [shop],
+        roles: [{ name: "reader", permissions: grant("read:products") }, { name: "editor", permissions: grant("read:products", "write:products") }],
+        apps: [{ name: "sync", roles: ["editor"], adoptId: "id2" }],
+    };
+
+    test("the app a spec app adopts is compared with it, whatever their names; another app of the same name stays untouched", () => {
+        const live = tenant([{ name: "sync", id: "id1", roles: ["editor"] }, { name: "sync", id: "id2", roles: ["reader"] }, { name: "other", id: "id3", roles: ["editor"] }]);
+        const d = diffAccess(live, model(spec), { headNamesWhatChanges: true });
+        expect(d.appsChanged.map((c) => [c.app, c.gained.map((h) => h.permission), c.rolesAdded, c.rolesRemoved])).toEqual([["sync", ["write:products"], ["editor"], ["reader"]]]);
+        expect(d).toMatchObject({ appsAdded: [], appsRemoved: [], rolesAdded: [], rolesRemoved: [], noLongerHeld: [] });
+        expect(d.untouched.apps).toEqual(["other", "sync (id1)"]);
+    });
+
+    test("without adoptId, the only tenant app of a name is the spec's app of that name", () => {
+        const live = tenant([{ name: "sync", id: "id9", roles: ["editor"] }]);
+        expect(hasChanges(diffAccess(live, model({ ...spec, apps: [{ name: "sync", roles: ["editor"] }] }), { headNamesWhatChanges: true }))).toBe(false);
+    });
+});

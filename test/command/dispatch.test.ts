@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { dispatch } from "../../command/dispatch";
 import { ExitCode, UsageError, type Invocation, type Subcommand } from "../../command/subcommand";
@@ -92,5 +94,18 @@ describe("the logto-m2m bin", () => {
     test("prints its help and exits 0; a missing command exits 2", () => {
         expect(execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" })).toContain("Usage: logto-m2m <command>");
         expect(spawnSync(process.execPath, [bin], { encoding: "utf8" }).status).toBe(2);
+    });
+
+    test("a reader that closes the pipe early (| head -1) is no failure: exit 0, no crash on stderr", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "logto-m2m-pipe-"));
+        try {
+            // More than a pipe's buffer of output.
+            writeFileSync(path.join(dir, "big.json"), JSON.stringify({ apps: Array.from({ length: 3000 }, (_, i) => ({ name: `app${i}` })) }));
+            const run = spawnSync("bash", ["-c", `"${process.execPath}" "${bin}" access big.json | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd: dir, encoding: "utf8" });
+            expect(run.stdout).toBe("Access of big.json (Management API: https://default.logto.app/api)\n");
+            expect(run.stderr).toBe("exit 0\n");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
