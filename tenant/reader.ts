@@ -1,4 +1,4 @@
-import { type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
+import { LogtoApiError, type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
@@ -34,6 +34,16 @@ export interface ReadOptions {
     secrets?: boolean;
 }
 
+/** The answer, or undefined when the object is gone (404). */
+async function unlessGone<T>(call: Promise<T>): Promise<T | undefined> {
+    try {
+        return await call;
+    } catch (error) {
+        if (error instanceof LogtoApiError && error.isNotFound) return undefined;
+        throw error;
+    }
+}
+
 /** Maps `items` through `work` with at most `limit` in flight, in order. */
 async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, done: (count: number) => void): Promise<R[]> {
     const results = new Array<R>(items.length);
@@ -60,63 +70,43 @@ function progressOf(onProgress: ((line: string) => void) | undefined, what: stri
 
 const isPresent = <T>(value: T | undefined): value is T => value !== undefined;
 
-/** `undefined` for an object that is gone (404), e.g. deleted in the console while the tenant is read. */
-async function orGone<T>(read: Promise<T>): Promise<T | undefined> {
-    try {
-        return await read;
-    } catch (error) {
-        if ((error as { status?: unknown }).status === 404) return undefined;
-        throw error;
-    }
-}
-
 /**
- * Every M2M role. Logto 1.42 pages GET /api/roles without an ORDER BY (core/src/queries/roles.ts), so rows can
- * move between the queries of two pages and one pass may miss some (observed: 243 of 250 roles on a busy
- * tenant). The listing is repeated until a pass finds nothing new, at most 3 passes (a pass is one call per
- * 100 roles).
- */
-async function listAllRoles(client: ManagementClient, onProgress?: (line: string) => void): Promise<Role[]> {
-    const byId = new Map<string, Role>();
-    for (let pass = 1; pass <= 3; pass++) {
-        const before = byId.size;
-        for (const role of await client.listRoles({ type: "MachineToMachine" })) byId.set(role.id, role);
-        if (pass > 1 && byId.size === before) break;
-        if (pass > 1) onProgress?.(`the roles listing changed between passes (${byId.size - before} more roles): listing again`);
-    }
-    return [...byId.values()];
-}
-
-/**
- * Reads the tenant: three listings (resources with their permissions, M2M roles twice, M2M apps), then two
- * listings per app (its roles, its secrets) and one per role (its permissions).
+ * Reads the tenant: three listings (resources with their permissions, M2M roles, M2M apps; each complete however
+ * Logto orders its pages, see `ManagementClient.listPaged`), then two listings per app (its roles, its secrets)
+ * and one per role (its permissions).
  */
 export async function readTenant(client: ManagementClient, options: ReadOptions = {}): Promise<TenantSnapshot> {
     const { onProgress } = options;
     const limit = options.concurrency ?? 8;
     const [resources, allRoles, allApps] = await Promise.all([
         client.listResources({ includeScopes: true }),
-        listAllRoles(client, onProgress),
+        client.listRoles({ type: "MachineToMachine" }),
         client.listApplications(),
     ]);
     onProgress?.(`listed ${resources.length} API resources, ${allRoles.length} M2M roles, ${allApps.length} M2M apps`);
     const appList = allApps.filter((a) => a.type === "MachineToMachine" && (options.selectApp?.(a) ?? true));
-    // An object deleted while the tenant is read is left out, as if read a moment later.
-    const apps = (await pooled(appList, limit, (app) => orGone((async () => {
-        const [held, secrets] = await Promise.all([client.listApplicationRoles(app.id), options.secrets === false ? [] : client.listApplicationSecrets(app.id)]);
+    // A role or app deleted between the listing and its own read (404) is no longer in the tenant: left out.
+    const apps = (await pooled(appList, limit, async (app) => {
+        const [held, secrets] = await Promise.all([
+            unlessGone(client.listApplicationRoles(app.id)),
+            options.secrets === false ? [] : unlessGone(client.listApplicationSecrets(app.id)),
+        ]);
+        if (held === undefined || secrets === undefined) return undefined;
         return { app, roles: held, secrets: secrets.map((s) => ({ name: s.name, expiresAt: s.expiresAt })) };
-    })()), progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length))).filter(isPresent);
-    // A role an app holds that the role listing missed (see listAllRoles) is taken from the app's listing.
+    }, progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length))).filter(isPresent);
+    // A role an app holds that the role listing does not show (made after it was read) is taken from the app's listing.
     const listed = new Map(allRoles.map((r) => [r.id, r]));
     for (const held of apps.flatMap((a) => a.roles)) if (!listed.has(held.id)) listed.set(held.id, held);
     const roleList = [...listed.values()].filter((r) => r.type === "MachineToMachine" && (options.selectRole?.(r) ?? true));
-    const roles = (await pooled(roleList, limit, (role) => orGone(client.listRoleScopes(role.id).then((scopes) => ({ role, scopes }))),
-        progressOf(onProgress, "the permissions of roles", roleList.length))).filter(isPresent);
+    const roles = (await pooled(roleList, limit, async (role) => {
+        const scopes = await unlessGone(client.listRoleScopes(role.id));
+        return scopes === undefined ? undefined : { role, scopes };
+    }, progressOf(onProgress, "the permissions of roles", roleList.length))).filter(isPresent);
     return {
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
         resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
-        roles: roles.filter((r) => r !== undefined),
-        apps: apps.filter((a) => a !== undefined),
+        roles,
+        apps,
     };
 }
