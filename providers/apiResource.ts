@@ -23,7 +23,7 @@ export interface ApiResourceArgs {
 /** Logto's default lifetime of access tokens; also what an omitted `accessTokenTtl` manages to. */
 export const defaultAccessTokenTtl = 3600;
 
-const apiResourceArgsSchema = z.object({
+export const apiResourceArgsSchema = z.object({
     name: requiredText("name"),
     indicator: requiredText("indicator").refine(isUsableIndicator, {
         error: "indicator must be an absolute URI without a fragment (#) or whitespace, e.g. https://shopping.api " +

@@ -20,7 +20,7 @@ export interface ApiScopeArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-const apiScopeArgsSchema = z.object({
+export const apiScopeArgsSchema = z.object({
     resourceId: logtoId("resourceId"),
     // Logto refuses any whitespace (400 scope.name_with_space) and more than 256 characters.
     name: requiredText("name", logtoLimits.permissionName).regex(/^\S+$/, { error: "name must not contain whitespace (Logto refuses it)" }),
@@ -87,11 +87,13 @@ export const provider: pulumi.dynamic.ResourceProvider = {
 
     async read(id, props) {
         // There is no GET of a single permission in Logto: list the resource's, once for all its permissions
-        // (a 404 means the resource is gone).
-        const scopes = await orUndefinedIfGone(resourceScopes.get(connection.get(), String(props.resourceId)));
-        const found = scopes?.find((s) => s.id === id);
+        // (a 404 means the resource is gone). Imported by id alone (`pulumi import`), the resource is looked for.
+        const api = connection.get();
+        const found = props.resourceId === undefined
+            ? (await api.listResources({ includeScopes: true })).flatMap((r) => r.scopes ?? []).find((s) => s.id === id)
+            : (await orUndefinedIfGone(resourceScopes.get(api, String(props.resourceId))))?.find((s) => s.id === id);
         if (found === undefined) return { id: "", props: {} };
-        return readResult(id, { ...outputsOf(found), resourceId: props.resourceId, ...adoptOf(props as { adopt?: boolean }) }, inputKeys);
+        return readResult(id, { ...outputsOf(found), resourceId: props.resourceId ?? found.resourceId, ...adoptOf(props as { adopt?: boolean }) }, inputKeys);
     },
 
     async update(id, olds, news) {

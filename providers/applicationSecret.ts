@@ -45,7 +45,7 @@ function epochMillis(value: unknown): number | undefined {
     return "ms" in expiry ? expiry.ms : undefined;
 }
 
-const applicationSecretArgsSchema = z.object({
+export const applicationSecretArgsSchema = z.object({
     applicationId: logtoId("applicationId"),
     // Logto addresses a secret by its name: `..` would address the app (an adopted secret keeps its bare name).
     name: pathName("name", maxSecretNameLength),
@@ -82,6 +82,15 @@ export function isSecretNamed(logtoName: string, name: string): boolean {
 }
 
 const connection = new ProviderConnection();
+
+/** What an id `<App ID>/<secret name>` says of a secret: its app, its name in Logto, and its `name`. */
+function importedProps(id: string): { applicationId: string; secretName: string; name: string } {
+    const slash = id.indexOf("/");
+    if (slash <= 0 || slash === id.length - 1) throw new Error(`an ApplicationSecret id is <App ID>/<secret name>, not ${JSON.stringify(id)}`);
+    const secretName = id.slice(slash + 1);
+    const generated = new RegExp(`^(.+)\\.[0-9a-f]{${secretGenerationLength}}$`).exec(secretName);
+    return { applicationId: id.slice(0, slash), secretName, name: generated?.[1] ?? secretName };
+}
 
 function generationOf(applicationId: string, name: string, expiresAt: number | undefined): string {
     return createHash("sha256").update(JSON.stringify([applicationId, name, expiresAt ?? null])).digest("hex").slice(0, secretGenerationLength);
@@ -150,11 +159,14 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props) {
+        // Imported by id alone (`pulumi import`): the id says which app and secret, and the name is the secret's
+        // name less its generation, as this resource names the secrets it makes.
+        const known = props.applicationId !== undefined ? props : importedProps(id);
         // One listing per app, shared with the app's own read and its other secrets.
-        const secrets = await orUndefinedIfGone(applicationSecrets.get(connection.get(), String(props.applicationId)));
-        const found = secrets?.find((s) => s.name === props.secretName);
+        const secrets = await orUndefinedIfGone(applicationSecrets.get(connection.get(), String(known.applicationId)));
+        const found = secrets?.find((s) => s.name === known.secretName);
         if (found === undefined) return { id: "", props: {} };
-        return readResult(id, { ...props, ...outputsOf(String(props.applicationId), String(props.name), found, props as { adopt?: boolean }) }, inputKeys);
+        return readResult(id, { ...known, ...outputsOf(String(known.applicationId), String(known.name), found, known as { adopt?: boolean }) }, inputKeys);
     },
 
     async delete(_id, props) {

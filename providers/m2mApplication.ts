@@ -38,7 +38,7 @@ export interface M2MApplicationArgs {
 /** The secret Logto creates with every new app; its value is the app's `appSecret`. */
 export const defaultSecretName = "Default secret";
 
-const m2mApplicationArgsSchema = z.object({
+export const m2mApplicationArgsSchema = z.object({
     name: requiredText("name", logtoLimits.appName),
     description: optionalText("description").optional(),
     roleIds: logtoIdList("roleId"),
@@ -66,7 +66,7 @@ interface M2MApplicationOutputs {
     description?: string;
     roleIds: string[];
     customData: Record<string, unknown>;
-    marker: string;
+    marker?: string;
     adopt?: boolean;
     adoptAppId?: string;
     managedSecrets?: string[];
@@ -186,7 +186,8 @@ async function readOutputs(api: LogtoApi, id: string, previous: Record<string, u
         roleIds: orderLike(before, roles.map((r) => r.id)),
         // The client leaves its marker out of customData.
         customData: app.customData,
-        marker: app.marker ?? String(previous.marker ?? ""),
+        // None for an app imported that no stack made.
+        ...(app.marker ?? previous.marker ? { marker: String(app.marker ?? previous.marker) } : {}),
         ...passedThrough(previous as Parameters<typeof passedThrough>[0]),
         ...unmanagedField(unmanagedOf(secrets.map((s: LogtoSecret) => s.name), previous.managedSecrets)),
     };
@@ -276,7 +277,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async update(id, olds, news) {
-        const args = m2mApplicationArgsSchema.parse({ ...news, marker: olds.marker ?? news.marker });
+        const args = m2mApplicationArgsSchema.parse({ ...news, marker: olds.marker || news.marker });
         const api = connection.get();
         const currentRoles = (olds.roleIds as string[] | undefined) ?? [];
         return failingPartially(id, news, { ...olds }, `app ${args.name} was updated only in part`, async () => {

@@ -124,6 +124,18 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
   export PULUMI_CONFIG_PASSPHRASE_FILE="$pass"
 fi
 
+# The Logto provider plugin (plugin/, launcher bin/pulumi-resource-logto), for `logto:index:*` resources and
+# `pulumi:providers:logto`: the engine looks for a plugin that is not bundled with the CLI on PATH (with a
+# warning) or in the plugin cache, so it goes into the plugin cache of setup's own PULUMI_HOME, as a link to the
+# launcher, and only beside the CLI setup built: a user's own Pulumi home is never written to.
+if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ] && [ "$PULUMI_HOME" = "$TOOLS/pulumi-home" ]; then
+  plugin_version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ROOT/package.json" | head -1)"
+  plugin_dir="$PULUMI_HOME/plugins/resource-logto-v$plugin_version"
+  if [ ! -x "$plugin_dir/pulumi-resource-logto" ]; then
+    mkdir -p "$plugin_dir" && ln -sfn "$ROOT/bin/pulumi-resource-logto" "$plugin_dir/pulumi-resource-logto"
+  fi
+fi
+
 # --- Build -----------------------------------------------------------------------------------------------------
 # A clean build (rm -rf dist: the output of a deleted source must not linger, a stale compiled test would still
 # run), skipped when no source changed since the last one: the stamp is a digest of every TypeScript source's

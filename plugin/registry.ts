@@ -1,0 +1,186 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import * as apiResource from "../providers/apiResource";
+import * as apiScope from "../providers/apiScope";
+import * as applicationSecret from "../providers/applicationSecret";
+import * as m2mApplication from "../providers/m2mApplication";
+import * as m2mRole from "../providers/m2mRole";
+import * as stackIdentity from "../providers/stackIdentity";
+
+/**
+ * The plugin's resource types: each is the dynamic resource's own provider (the same check, diff, create, read,
+ * update and delete) with what the package schema says about it. The schema's input properties, their types and
+ * which are required come from `args` (the zod schema `check` validates with); the entry adds only descriptions,
+ * the outputs beyond the inputs and which outputs are secret. Adding a type is one entry here.
+ */
+export interface ResourceType {
+    /** The name in `logto:index:<name>`, equal to the dynamic resource's `pulumi-nodejs:dynamic/logto:<name>`. */
+    name: string;
+    provider: pulumi.dynamic.ResourceProvider;
+    description: string;
+    /** What `check` validates; its keys, types and optionality are the schema's input properties. */
+    args?: z.ZodObject;
+    /** Keys of `args` the plugin's `check` fills in itself with `derive` (not in the schema's inputs). */
+    derivedInputs?: readonly string[];
+    /**
+     * What the dynamic resource's class adds to the inputs in the program, done at the plugin's `check`: the
+     * news with `derivedInputs` filled in, from the old inputs where they hold them.
+     */
+    derive?(news: Record<string, unknown>, olds: Record<string, unknown>, urn: ResourceUrn): Record<string, unknown>;
+    /** A description for every input property (a test holds them to `args`' keys). */
+    inputs: Record<string, string>;
+    /** Properties only in the outputs: type and description. */
+    outputs: Record<string, { type: PropertyType; description: string; required?: boolean }>;
+    /** Outputs the engine keeps as secrets. */
+    secretOutputs: readonly string[];
+    /** Inputs whose change replaces the object (what the provider's `diff` replaces on; a test holds them). */
+    replaceOnChanges: readonly string[];
+    /** How `pulumi import logto:index:<name> NAME ID` spells ID. */
+    importId: string;
+}
+
+export type PropertyType =
+    | { type: "string" | "number" | "integer" | "boolean" }
+    | { type: "array"; items: PropertyType }
+    | { type: "object"; additionalProperties?: PropertyType | { $ref: string } }
+    | { $ref: string }
+    | { oneOf: PropertyType[] };
+
+/** The parts of `urn:pulumi:<stack>::<project>::<type>::<name>`. */
+export interface ResourceUrn {
+    stack: string;
+    project: string;
+    name: string;
+}
+
+export function parseUrn(urn: string): ResourceUrn {
+    const parts = urn.replace(/^urn:pulumi:/, "").split("::");
+    return { stack: parts[0] ?? "", project: parts[1] ?? "", name: parts.slice(3).join("::") };
+}
+
+const adoptDescription = "Take over an object that already exists by natural key instead of failing. Default: the provider's adoptExisting.";
+
+export const resourceTypes: readonly ResourceType[] = [
+    {
+        name: "ApiResource",
+        provider: apiResource.provider,
+        args: apiResource.apiResourceArgsSchema,
+        description: "A Logto API resource, identified by its indicator (the `resource` of token requests).",
+        inputs: {
+            name: "The display name. Renamed in place.",
+            indicator: "An absolute URI without a fragment, e.g. `https://shopping.api`. Immutable in Logto: a change replaces (create first, then delete).",
+            accessTokenTtl: "Lifetime of its access tokens in seconds, 1..2,592,000 (30 days). Default 3600.",
+            adopt: adoptDescription,
+        },
+        outputs: {},
+        secretOutputs: [],
+        replaceOnChanges: ["indicator"],
+        importId: "the resource id",
+    },
+    {
+        name: "ApiScope",
+        provider: apiScope.provider,
+        args: apiScope.apiScopeArgsSchema,
+        description: "A permission (Logto \"scope\") of an API resource, e.g. `read:products`. Its id goes into `M2MRole.scopeIds`.",
+        inputs: {
+            resourceId: "The id of the `ApiResource`. A change replaces (a permission cannot move to another resource).",
+            name: "1..256 characters, no whitespace, unique within the resource. Renamed in place.",
+            description: "A description of the permission.",
+            adopt: adoptDescription,
+        },
+        outputs: {},
+        secretOutputs: [],
+        replaceOnChanges: ["resourceId"],
+        importId: "the permission's id (scope id)",
+    },
+    {
+        name: "M2MRole",
+        provider: m2mRole.provider,
+        args: m2mRole.m2mRoleArgsSchema,
+        description: "A machine-to-machine role: a named set of permissions that M2M apps are given. Its id goes into `M2MApplication.roleIds`.",
+        inputs: {
+            name: "1..128 characters, unique in the tenant across user and M2M roles. Renamed in place.",
+            description: "1..128 characters (Logto requires one).",
+            scopeIds: "Ids of `ApiScope`s (or of the Management API's `all`). Changes are added and removed in place.",
+            adopt: adoptDescription,
+        },
+        outputs: {},
+        secretOutputs: [],
+        replaceOnChanges: [],
+        importId: "the role id",
+    },
+    {
+        name: "M2MApplication",
+        provider: m2mApplication.provider,
+        args: m2mApplication.m2mApplicationArgsSchema,
+        derivedInputs: ["marker", "unmanagedSecretNames"],
+        // The class draws the marker's nonce from the stack's StackIdentity; the plugin draws one per app at its
+        // first check and keeps it in the inputs from then on.
+        derive: (news, olds, urn) => {
+            const kept = typeof olds.marker === "string" && olds.marker !== "" ? olds.marker : undefined;
+            const given = typeof news.marker === "string" && news.marker !== "" ? news.marker : undefined;
+            return { ...news, marker: given ?? kept ?? m2mApplication.applicationMarker(urn.project, urn.stack, urn.name, randomUUID()) };
+        },
+        description: "A machine-to-machine application: a client that gets tokens with its App ID and secret.",
+        inputs: {
+            name: "1..256 characters. Names need not be unique in Logto.",
+            description: "A description of the app.",
+            roleIds: "Ids of `M2MRole`s (or of existing M2M roles). Changes are added and removed in place.",
+            customData: "A JSON object kept with the app in Logto (at most 4 KB as JSON).",
+            adopt: "Take over the app `adoptAppId` (apps have no unique name to find them by).",
+            adoptAppId: "The App ID to take over when `adopt` is true.",
+            managedSecrets: "The `name`s of this app's `ApplicationSecret`s. Given, every other secret of the app (but its \"Default secret\") is drift: refresh shows it in `unmanagedSecretNames` and up deletes it, unless `unmanagedSecrets` is \"keep\".",
+            unmanagedSecrets: "\"remove\" (default): up deletes secrets the stack does not manage; \"keep\": they are only reported.",
+        },
+        outputs: {
+            appId: { type: { type: "string" }, description: "The App ID (equal to the resource's id).", required: true },
+            appSecret: { type: { type: "string" }, description: "The value of the app's \"Default secret\" (a secret).", required: true },
+            marker: { type: { type: "string" }, description: "The marker kept in the app's customData, by which a retried create finds the app." },
+            unmanagedSecretNames: { type: { type: "array", items: { type: "string" } }, description: "Secrets of the app the stack does not manage, as the last refresh found them (names only)." },
+        },
+        secretOutputs: ["appSecret"],
+        replaceOnChanges: [],
+        importId: "the App ID",
+    },
+    {
+        name: "ApplicationSecret",
+        provider: applicationSecret.provider,
+        args: applicationSecret.applicationSecretArgsSchema,
+        description: "A named secret of an M2M app beside its \"Default secret\". Every change replaces it, create before delete, so the app always has a valid secret.",
+        inputs: {
+            applicationId: "The App ID of the `M2MApplication`.",
+            name: "1..249 characters. The name in Logto is `<name>.<generation>` (output `secretName`).",
+            expiresAt: "When the secret stops working, in the future: epoch milliseconds, an ISO date (midnight UTC) or a date-time with an offset. Default: never.",
+            adopt: "Take over a secret of the app named `name` (or `<name>.<generation>`) instead of creating another. Default: the provider's adoptExisting.",
+        },
+        outputs: {
+            secretName: { type: { type: "string" }, description: "The secret's name in Logto.", required: true },
+            value: { type: { type: "string" }, description: "The secret's value (a secret).", required: true },
+        },
+        secretOutputs: ["value"],
+        replaceOnChanges: ["applicationId", "name", "expiresAt"],
+        importId: "`<App ID>/<secret name in Logto>`",
+    },
+    {
+        name: "StackIdentity",
+        provider: stackIdentity.provider,
+        description: "A random UUID drawn at create and kept in the state: a value unique to one life of one stack.",
+        inputs: {},
+        outputs: { nonce: { type: { type: "string" }, description: "The UUID.", required: true } },
+        secretOutputs: [],
+        replaceOnChanges: [],
+        importId: "the UUID",
+    },
+];
+
+/** `logto:index:<name>`. */
+export function typeToken(name: string): string {
+    return `logto:index:${name}`;
+}
+
+const byToken = new Map(resourceTypes.map((t) => [typeToken(t.name), t]));
+
+export function resourceTypeOf(token: string): ResourceType | undefined {
+    return byToken.get(token);
+}

@@ -1,0 +1,82 @@
+import type { Stack } from "@pulumi/pulumi/automation";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { pulumiBinary } from "../support/engine";
+import { useProviderFixture } from "../support/logtoEngine";
+import { callsByMethod } from "../support/logtoTarget";
+import { resource } from "./support";
+
+const run = promisify(execFile);
+
+/**
+ * `pulumi import logto:index:<Type> NAME ID` of every type, with the real CLI, of objects made in Logto outside
+ * Pulumi; then a preview of the program that declares them shows no change, and destroy deletes them.
+ */
+describe("pulumi import of each plugin type", () => {
+    const fixture = useProviderFixture();
+    const project = "logto-plugin-import";
+    let stack: Stack;
+    let runId: string;
+    const made: Record<string, string> = {};
+
+    const program = async () => {
+        const api = resource("ApiResource", "api", { name: `${runId} imported`, indicator: `https://${runId}.import.api`, accessTokenTtl: 3600 });
+        const scope = resource("ApiScope", "scope", { resourceId: api.id, name: "read:imported", description: "Reads" });
+        const role = resource("M2MRole", "role", { name: `${runId}-imported-role`, description: "imported", scopeIds: [scope.id] });
+        const app = resource("M2MApplication", "app", { name: `${runId}-imported-app`, roleIds: [role.id] });
+        resource("ApplicationSecret", "secret", { applicationId: app.id, name: "ci" });
+    };
+
+    beforeAll(async () => {
+        runId = fixture.target().runId;
+        const client = fixture.target().client;
+        const api = await client.createResource({ name: `${runId} imported`, indicator: `https://${runId}.import.api`, accessTokenTtl: 3600 });
+        const scope = await client.createScope(api.id, { name: "read:imported", description: "Reads" });
+        const role = await client.createRole({ name: `${runId}-imported-role`, description: "imported", type: "MachineToMachine" });
+        await client.addRoleScopes(role.id, [scope.id]);
+        const app = await client.createApplication({ name: `${runId}-imported-app` });
+        await client.addApplicationRoles(app.id, [role.id]);
+        const secret = await client.createApplicationSecret(app.id, { name: "ci.0a1b2c" });
+        Object.assign(made, { api: api.id, scope: scope.id, role: role.id, app: app.id, secret: `${app.id}/${secret.name}` });
+        stack = await fixture.stack(project, `import-${runId}`, program);
+    });
+
+    afterAll(async () => {
+        await stack?.destroy().catch(() => undefined);
+    });
+
+    async function pulumiImport(type: string, name: string, id: string): Promise<string> {
+        const sandbox = fixture.sandbox();
+        const { stdout } = await run(pulumiBinary(), ["import", `logto:index:${type}`, name, id, "--yes", "--generate-code=false", "--stack", `import-${runId}`, "--non-interactive"],
+            { cwd: sandbox.workDir, env: { ...process.env, ...sandbox.env } });
+        return stdout;
+    }
+
+    it("imports each type by its id", async () => {
+        for (const [type, name, id] of [["ApiResource", "api", made.api], ["ApiScope", "scope", made.scope], ["M2MRole", "role", made.role],
+            ["M2MApplication", "app", made.app], ["ApplicationSecret", "secret", made.secret]] as const) {
+            const out = await pulumiImport(type, name, id!);
+            expect(out).toMatch(/1 imported/);
+        }
+        const state = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] };
+        const ids = Object.fromEntries(state.resources.filter((r) => r.type.startsWith("logto:index:")).map((r) => [r.type.split(":").pop(), r.id]));
+        expect(ids).toEqual({ ApiResource: made.api, ApiScope: made.scope, M2MRole: made.role, M2MApplication: made.app, ApplicationSecret: made.secret });
+    });
+
+    it("a preview of the program that declares them shows no change", async () => {
+        const preview = await stack.preview({ diff: true });
+        expect(preview.changeSummary).toEqual({ same: 6 });
+    });
+
+    it("an up changes nothing in Logto, and destroy deletes what was imported", async () => {
+        fixture.target().resetCounts();
+        const up = await stack.up();
+        expect(up.summary.resourceChanges).toEqual({ same: 6 });
+        expect(callsByMethod(fixture.target().counts())).toEqual({});
+        await stack.destroy();
+        const client = fixture.target().client;
+        expect(await client.getResource(made.api!)).toBeUndefined();
+        expect(await client.getRole(made.role!)).toBeUndefined();
+        expect(await client.getApplication(made.app!)).toBeUndefined();
+    });
+});
