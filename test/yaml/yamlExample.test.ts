@@ -1,10 +1,6 @@
-import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { pulumiBinary, repoRoot } from "../support/engine";
 import { callsByMethod, startLogtoTarget, type LogtoTarget } from "../support/logtoTarget";
-import { exampleNames, type ExampleNames } from "../program/support";
+import type { ExampleNames } from "../program/support";
+import { yamlExample, type YamlExample } from "./support";
 
 /**
  * examples/yaml, the spec's topology as a Pulumi YAML program on the provider plugin (logto:index:*, an explicit
@@ -13,73 +9,32 @@ import { exampleNames, type ExampleNames } from "../program/support";
  * StackReference, destroy. Against the local Logto, or the one of LOGTO_* (names then carry the run id).
  */
 
-interface CliResult { code: number; stdout: string; stderr: string }
-
-const passphrase = "yaml-example-passphrase";
 const stack = "dev";
 const builtInRole = "Logto Management API access";
 
 describe("examples/yaml through the pulumi CLI", () => {
     let target: LogtoTarget;
+    let ex: YamlExample;
     let names: ExampleNames;
-    let base: string;
     let platform: string;
     let downstream: string;
-    let env: NodeJS.ProcessEnv;
-
-    function pulumi(args: string[], cwd: string, input?: string): Promise<CliResult> {
-        return new Promise((resolve, reject) => {
-            // Asynchronous: the local Logto answers from this very process.
-            const child = spawn(pulumiBinary(), [...args, "--non-interactive", "--color", "never"], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-            child.stdin.end(input ?? "");
-        });
-    }
-    async function ok(args: string[], cwd = platform, input?: string): Promise<CliResult> {
-        const result = await pulumi(args, cwd, input);
-        if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-        return result;
-    }
-    async function outputs(cwd: string): Promise<Record<string, any>> {
-        return JSON.parse((await ok(["stack", "output", "--json", "--show-secrets", "--stack", stack], cwd)).stdout) as Record<string, any>;
-    }
+    const ok = (args: string[], cwd?: string, input?: string) => ex.ok(args, cwd, input);
+    const outputs = (cwd: string) => ex.outputs(stack, cwd);
 
     beforeAll(async () => {
         target = await startLogtoTarget();
-        names = exampleNames(target);
-        base = mkdtempSync(path.join(tmpdir(), "logto-m2m-yaml-"));
-        platform = path.join(base, "yaml");
-        downstream = path.join(platform, "downstream");
-        env = { ...process.env, PULUMI_BACKEND_URL: `file://${base}/state`, PULUMI_CONFIG_PASSPHRASE: passphrase, PULUMI_SKIP_UPDATE_CHECK: "true" };
-        delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
-        // Only the explicit provider's inputs tell the plugin where Logto is.
-        for (const key of Object.keys(env)) if (key.startsWith("LOGTO_")) delete env[key];
-        cpSync(path.join(repoRoot, "examples", "yaml"), platform, { recursive: true });
-        mkdirSync(path.join(base, "state"));
-
-        const c = target.connection;
-        await ok(["stack", "init", stack]);
-        await ok(["config", "set", "--stack", stack, "endpoint", c.endpoint]);
-        await ok(["config", "set", "--stack", stack, "appId", c.appId]);
-        await ok(["config", "set", "--secret", "--stack", stack, "appSecret"], platform, c.appSecret);
-        if (!target.local) {
-            await ok(["config", "set", "--stack", stack, "suffix", `-${target.runId}`]);
-            await ok(["config", "set", "--stack", stack, "shoppingIndicator", names.shopping]);
-        }
+        ex = yamlExample(target);
+        ({ names, platform, downstream } = ex);
+        await ex.initStack(stack);
     }, 300_000);
 
     afterAll(async () => {
-        if (platform !== undefined) {
-            await pulumi(["destroy", "--yes", "--skip-preview", "--stack", stack], downstream).catch(() => undefined);
-            await pulumi(["destroy", "--yes", "--skip-preview", "--stack", stack], platform).catch(() => undefined);
+        if (ex !== undefined) {
+            await ex.pulumi(["destroy", "--yes", "--skip-preview", "--stack", stack], downstream).catch(() => undefined);
+            await ex.pulumi(["destroy", "--yes", "--skip-preview", "--stack", stack], platform).catch(() => undefined);
+            ex.cleanup();
         }
         await target?.close();
-        if (base !== undefined) rmSync(base, { recursive: true, force: true });
     });
 
     test("up creates the spec's objects; the apps' tokens carry the spec's permissions", async () => {
