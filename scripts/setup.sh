@@ -91,7 +91,12 @@ fi
 # Built like the CLI, from its own module's go.mod (`go install pkg@version`: no replace directives, no module of
 # ours): beside the CLI setup built, as a bundled plugin; for a user's CLI that has no YAML host beside it or on
 # PATH, into .tools/fallback-bin at the end of PATH. A failed build only warns: TypeScript programs need no YAML host.
-yaml_host_ok() { [ -x "$1" ] && go version -m "$1" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+github.com/pulumi/pulumi-yaml[[:space:]]+v$PULUMI_YAML_VERSION[[:space:]]"; }
+# In place: the binary's module version (read by `go version -m`; without Go, a built host is taken as it is).
+yaml_host_ok() {
+  [ -x "$1" ] || return 1
+  command -v go >/dev/null || return 0
+  go version -m "$1" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+github.com/pulumi/pulumi-yaml[[:space:]]+v$PULUMI_YAML_VERSION[[:space:]]"
+}
 yaml_dir=""
 if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ]; then
   yaml_dir="$TOOLS/bin"
