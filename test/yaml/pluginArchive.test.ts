@@ -7,7 +7,7 @@ import { startLogtoTarget, type LogtoTarget } from "../support/logtoTarget";
 import { yamlExample, type YamlExample } from "./support";
 
 /**
- * The plugin as users elsewhere get it: the archive of `npm run package:plugin`, installed by `pulumi plugin
+ * The plugin as users elsewhere get it: the archive of `npm run package:plugin` (scripts/pack-plugin.sh), installed by `pulumi plugin
  * install resource logto <version> --file <archive>` into a fresh PULUMI_HOME (so neither setup's link to this
  * checkout nor anything else of it serves logto:index:*), then examples/yaml through the CLI against it.
  */
@@ -37,10 +37,10 @@ describe("the plugin archive", () => {
     });
 
     test("pulumi plugin install --file installs it into a fresh PULUMI_HOME", async () => {
-        const archive = execFileSync("bash", [path.join(repoRoot, "scripts", "package-plugin.sh"), path.join(work, "out")], {
+        const archive = execFileSync("bash", [path.join(repoRoot, "scripts", "pack-plugin.sh")], {
             cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
         }).trim().split("\n").pop()!;
-        expect(path.basename(archive)).toBe(`pulumi-resource-logto-v${version}.tar.gz`);
+        expect(path.basename(archive)).toBe(`pulumi-resource-logto-v${version}-linux-x64.tar.gz`);
         await ex.ok(["plugin", "install", "resource", "logto", version, "--file", archive]);
         const listed = (await ex.ok(["plugin", "ls", "--json"])).stdout;
         const plugins = JSON.parse(listed) as { name: string; kind: string; version: string }[];
