@@ -85,8 +85,38 @@ else
       [ -e "$TOOLS/fallback-bin/$launcher" ] || ln -s "../../bin/$launcher" "$TOOLS/fallback-bin/$launcher"
     fi
   done
-  if [ -d "$TOOLS/fallback-bin" ]; then export PATH="$PATH:$TOOLS/fallback-bin"; fi
 fi
+
+# --- Pulumi YAML language host ---------------------------------------------------------------------------------
+# Built like the CLI, from its own module's go.mod (`go install pkg@version`: no replace directives, no module of
+# ours): beside the CLI setup built, as a bundled plugin; for a user's CLI that has no YAML host beside it or on
+# PATH, into .tools/fallback-bin at the end of PATH. A failed build only warns: TypeScript programs need no YAML host.
+# In place: the binary's module version (read by `go version -m`; without Go, a built host is taken as it is).
+yaml_host_ok() {
+  [ -x "$1" ] || return 1
+  command -v go >/dev/null || return 0
+  go version -m "$1" 2>/dev/null | grep -qE "^[[:space:]]+mod[[:space:]]+github.com/pulumi/pulumi-yaml[[:space:]]+v$PULUMI_YAML_VERSION[[:space:]]"
+}
+yaml_dir=""
+if [ "$have_pulumi" = "$TOOLS/bin/pulumi" ]; then
+  yaml_dir="$TOOLS/bin"
+elif [ ! -x "$user_cli_dir/pulumi-language-yaml" ] && ! command -v pulumi-language-yaml >/dev/null; then
+  yaml_dir="$TOOLS/fallback-bin"
+fi
+if [ -n "$yaml_dir" ] && ! yaml_host_ok "$yaml_dir/pulumi-language-yaml"; then
+  if command -v go >/dev/null; then
+    say "building the Pulumi YAML language host v$PULUMI_YAML_VERSION from Go modules (first time: several minutes)"
+    mkdir -p "$yaml_dir"
+    if ! GOBIN="$yaml_dir" GOFLAGS= go install \
+        -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+        "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$PULUMI_YAML_VERSION" >&2; then
+      say "warning: the YAML language host did not build; Pulumi YAML programs will not run"
+    fi
+  else
+    say "warning: no Go toolchain to build the Pulumi YAML language host; Pulumi YAML programs will not run"
+  fi
+fi
+if [ -d "$TOOLS/fallback-bin" ] && [ "$have_pulumi" != "$TOOLS/bin/pulumi" ]; then export PATH="$PATH:$TOOLS/fallback-bin"; fi
 
 # --- Pulumi environment: local file backend, passphrase secrets, no Pulumi Cloud -----------------------------
 export PULUMI_SKIP_UPDATE_CHECK=true
