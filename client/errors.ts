@@ -97,6 +97,12 @@ export function tokenErrorFor(init: {
             fix = "the resource indicator is unknown to this tenant: check the management indicator and the tenant " +
                 "(Logto Cloud: https://{tenantId}.logto.app/api with tenantId set; self-hosted: https://default.logto.app/api)";
             break;
+        case "invalid_request":
+            // Logto answers an expired secret with 400 invalid_request, not 401 invalid_client.
+            fix = init.description === "client secret has expired"
+                ? "the App Secret has expired: give the app a new secret and set it in the connection settings"
+                : "check the connection settings";
+            break;
         case "unauthorized_client":
         case "unsupported_grant_type":
             fix = "the app must be a machine-to-machine application (client credentials grant)";

@@ -57,6 +57,9 @@ interface CallOptions {
 }
 
 const pageSize = 100;
+/** Logto's ids are 21 characters of [a-z0-9] (seeded ones like `management-api` start with a letter too). */
+const idCharacters = [..."0123456789abcdefghijklmnopqrstuvwxyz"];
+const maxIdLength = 21;
 
 /**
  * The Logto Management API, typed. Every call spends the endpoint's request budget, carries the shared
@@ -64,7 +67,8 @@ const pageSize = 100;
  * was lost are resolved by looking the object up by its natural key (see `createResolving`).
  *
  * Lists are complete: always-paginated endpoints are read page by page (100 per page, stopping at
- * Total-Number or a short page, at most `maxPages`, never following Link, whose URLs drop /api); endpoints that
+ * Total-Number or a short page, at most `maxPages`, never following Link, whose URLs drop /api; re-read in
+ * id slices when rows moved between pages, see `listPaged`); endpoints that
  * paginate only on request are read in one unpaginated call, which is one request and a consistent snapshot
  * (resource order is unstable across pages).
  */
@@ -734,27 +738,52 @@ export class ManagementClient {
         return this.json(schema, "POST", path, { body, idempotent: false });
     }
 
-    /** Reads every page of an always-paginated list; duplicates (rows moving between pages) are dropped by id. */
+    /**
+     * Reads every row of an always-paginated list. Logto 1.42 pages several lists with no ORDER BY, so a row can
+     * move between two page reads and be on none of them: the pages are read once (duplicates dropped by id),
+     * and when they hold fewer rows than Total-Number the list is read again in slices that each fit one page,
+     * by the first characters of the id (`search.id=<prefix>%`, joined with AND to the caller's search). One
+     * page is one query, complete whatever the order.
+     */
     private async listPaged<S extends z.ZodType<{ id: string }>>(itemSchema: S, path: string, query: Query = {}): Promise<Array<z.output<S>>> {
         const byId = new Map<string, z.output<S>>();
         for (let page = 1; page <= this.maxPages; page++) {
-            const response = await this.call("GET", path, { query: { ...query, page, page_size: pageSize } });
-            let data: unknown;
-            try {
-                data = JSON.parse(response.body);
-            } catch {
-                throw new LogtoResponseShapeError(`GET ${path}`, "(body)", "not JSON");
-            }
-            const items = parseResponse(itemSchema.array(), data, `GET ${path}`) as Array<z.output<S>>;
-            for (const item of items) {
-                byId.set(item.id, item);
-            }
-            const total = Number(headerValue(response.headers["total-number"]));
-            if (items.length < pageSize || (Number.isFinite(total) && page * pageSize >= total)) {
+            const { items, total } = await this.readPage(itemSchema, path, { ...query, page, page_size: pageSize });
+            for (const item of items) byId.set(item.id, item);
+            if (items.length < pageSize || (total !== undefined && page * pageSize >= total)) {
+                if (total === undefined || byId.size >= total) return [...byId.values()];
+                await this.readSlices(itemSchema, path, query, "", byId);
+                if (byId.size < total) {
+                    throw new Error(`Logto GET ${path}: Total-Number is ${total} but only ${byId.size} distinct rows could be read`);
+                }
                 return [...byId.values()];
             }
         }
         throw new Error(`Logto GET ${path}: more than ${this.maxPages} pages of ${pageSize}; refusing to read further (raise maxPages)`);
+    }
+
+    /** The rows whose id starts with `prefix` + one more id character, narrowing each slice until it fits a page. */
+    private async readSlices<S extends z.ZodType<{ id: string }>>(itemSchema: S, path: string, query: Query, prefix: string, into: Map<string, z.output<S>>): Promise<void> {
+        for (const char of idCharacters) {
+            const slice = `${prefix}${char}`;
+            const { items, total } = await this.readPage(itemSchema, path, { ...query, "search.id": `${slice}%`, joint: "and", page: 1, page_size: pageSize });
+            for (const item of items) into.set(item.id, item);
+            if ((total ?? items.length) > items.length && slice.length < maxIdLength) await this.readSlices(itemSchema, path, query, slice, into);
+        }
+    }
+
+    private async readPage<S extends z.ZodType<{ id: string }>>(itemSchema: S, path: string, query: Query): Promise<{ items: Array<z.output<S>>; total: number | undefined }> {
+        const response = await this.call("GET", path, { query });
+        let data: unknown;
+        try {
+            data = JSON.parse(response.body);
+        } catch {
+            throw new LogtoResponseShapeError(`GET ${path}`, "(body)", "not JSON");
+        }
+        const items = parseResponse(itemSchema.array(), data, `GET ${path}`) as Array<z.output<S>>;
+        const totalHeader = headerValue(response.headers["total-number"]);
+        const total = totalHeader === undefined ? Number.NaN : Number(totalHeader);
+        return { items, total: Number.isFinite(total) ? total : undefined };
     }
 
     private async orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {

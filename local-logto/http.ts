@@ -19,7 +19,7 @@ export type RawBody = { kind: "ok"; bytes: Buffer } | { kind: "too-large" };
 
 /**
  * Reads the whole body. Past `maxBodyBytes` the rest is read and discarded (memory stays bounded) so that the
- * client, still uploading, gets the 413 answer instead of a reset connection.
+ * client, still uploading, gets an answer instead of a reset connection.
  */
 export function readRawBody(req: IncomingMessage): Promise<RawBody> {
     return new Promise((resolve, reject) => {
@@ -49,11 +49,15 @@ export function parseBody(contentType: string | undefined, bytes: Buffer): Parse
     const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
     if (bytes.length === 0) return { kind: "ok", value: {} };
     if (type === "application/json" || type.endsWith("+json")) {
+        let value: unknown;
         try {
-            return { kind: "ok", value: JSON.parse(bytes.toString("utf8")) as unknown };
+            value = JSON.parse(bytes.toString("utf8"));
         } catch (error) {
             return { kind: "invalid-json", message: (error as Error).message };
         }
+        // koa-body's strict mode: only an object or an array is a JSON body.
+        if (value === null || typeof value !== "object") return { kind: "invalid-json", message: "invalid JSON, only supports object and array" };
+        return { kind: "ok", value };
     }
     if (type === "application/x-www-form-urlencoded") {
         return { kind: "ok", value: Object.fromEntries(new URLSearchParams(bytes.toString("utf8"))) };

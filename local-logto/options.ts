@@ -51,6 +51,8 @@ export interface LocalLogtoOptions {
     /** Lifetime of every issued token, in seconds, instead of the resource's accessTokenTtl. */
     tokenTtlOverrideSeconds?: number;
     faults?: FaultRule[];
+    /** Seed of the order of lists Logto answers unordered (see listOrder.ts); default 1. */
+    listOrderSeed?: number;
     /**
      * Serve the /__local control routes. They answer only requests carrying `Authorization: Bearer <controlToken>`
      * (a random token made at start, `LocalLogto.controlToken`, also in `<dataDir>/control-token`, mode 0600):

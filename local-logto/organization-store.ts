@@ -122,7 +122,7 @@ export class OrganizationStore {
         return Number(this.db.prepare(sql).run(...params).changes);
     }
 
-    // organizations: by name, then oldest first (as Logto lists them)
+    // organizations: Logto gives no stable order; the routes reshuffle this one (ListOrder)
     listOrganizations(): OrganizationRow[] {
         return this.all("SELECT * FROM organizations ORDER BY name, created_at, seq").map(toOrganization);
     }
@@ -225,7 +225,7 @@ export class OrganizationStore {
         return this.run("DELETE FROM organization_role_resource_scopes WHERE organization_role_id = ? AND scope_id = ?", roleId, scopeId);
     }
 
-    // memberships: newest membership first
+    // memberships: in no stable order in Logto (the routes reshuffle them); an app's organizations by name
     listMembers(organizationId: string): ApplicationRow[] {
         return this.all(
             "SELECT a.* FROM applications a JOIN organization_applications oa ON oa.application_id = a.id WHERE oa.organization_id = ? ORDER BY oa.seq DESC",
@@ -254,7 +254,7 @@ export class OrganizationStore {
         return this.run("DELETE FROM organization_applications WHERE organization_id = ? AND application_id = ?", organizationId, applicationId);
     }
 
-    // a member's organization roles: by name
+    // a member's organization roles: unordered in Logto (the routes reshuffle them)
     listMemberRoles(organizationId: string, applicationId: string): OrganizationRoleRow[] {
         return this.all(
             `SELECT r.* FROM organization_roles r JOIN organization_application_roles ar ON ar.organization_role_id = r.id

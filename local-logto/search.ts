@@ -1,26 +1,70 @@
+import { LogtoErrors } from "./errors";
+
 /**
- * Logto's list search (`search`, `search.<field>`, `mode.<field>`, `isCaseSensitive`): SQL LIKE by default,
- * where a plain value without `%` or `_` matches the whole value, case-insensitively unless asked otherwise.
+ * Logto's list search, as Logto 1.42 answers it: `search` (every searchable field) and `search.<field>` values,
+ * `mode[.<field>]` (like | exact | similar_to | posix; like by default), `isCaseSensitive`, and `joint` (or
+ * `jointMode`: or | and, **or** by default) joining the conditions. A bad query is 400 request.invalid_input
+ * with an empty `data`: a bad mode, joint or nested field and an empty value when the query is parsed, an unknown
+ * field when it is applied.
  */
+export interface SearchCondition {
+    /** undefined: plain `search=`, matched against every searchable field */
+    field: string | undefined;
+    mode: MatchMode;
+    values: string[];
+}
+
 export interface SearchSpec {
-    /** field name -> values (any of them may match) */
-    fields: Map<string, string[]>;
-    /** values of plain `search=`, matched against every searchable field */
-    global: string[];
-    modes: Map<string, string>;
+    conditions: SearchCondition[];
+    joint: "or" | "and";
     caseSensitive: boolean;
 }
 
-export function parseSearch(query: URLSearchParams): SearchSpec {
-    const fields = new Map<string, string[]>();
-    const modes = new Map<string, string>();
-    const global: string[] = [];
-    for (const [key, value] of query) {
-        if (key === "search") global.push(value);
-        else if (key.startsWith("search.")) fields.set(key.slice(7), [...(fields.get(key.slice(7)) ?? []), value]);
-        else if (key.startsWith("mode.")) modes.set(key.slice(5), value);
+const matchModes = ["exact", "like", "similar_to", "posix"] as const;
+type MatchMode = (typeof matchModes)[number];
+const jointModes = ["or", "and"] as const;
+
+/** `yes()` of Logto's helpers: these spellings are true, anything else false. */
+const truthy = new Set(["1", "true", "y", "yes", "yep", "yeah"]);
+
+const snakeCase = (field: string) => field.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+
+function searchField(key: string): string | undefined {
+    const path = key.split(".");
+    if (path.length > 2) {
+        throw LogtoErrors.invalidSearch(`Unsupported nested search field path \`${path.slice(1).join(".")}\` detected. Only the first level field is supported.`);
     }
-    return { fields, global, modes, caseSensitive: query.get("isCaseSensitive") === "true" };
+    return path[1];
+}
+
+export function parseSearch(query: URLSearchParams): SearchSpec {
+    const jointValue = query.get("joint") ?? query.get("jointMode");
+    if (jointValue && !(jointModes as readonly string[]).includes(jointValue)) {
+        throw LogtoErrors.invalidSearch(`Search joint mode \`${jointValue}\` is not valid, expect one of ${jointModes.join(", ")}.`);
+    }
+    const modes = new Map<string | undefined, MatchMode>();
+    const values = new Map<string | undefined, string[]>();
+    for (const [key, value] of query) {
+        if (key.startsWith("mode")) {
+            const field = searchField(key);
+            if (!(matchModes as readonly string[]).includes(value)) {
+                const forField = field ? ` for field \`${field}\`` : "";
+                throw LogtoErrors.invalidSearch(`Search match mode \`${value}\`${forField} is not valid, expect one of ${matchModes.join(", ")}.`);
+            }
+            modes.set(field, value as MatchMode);
+        } else if (key.startsWith("search")) {
+            const field = searchField(key);
+            values.set(field, [...(values.get(field) ?? []), value]);
+        }
+    }
+    const conditions: SearchCondition[] = [];
+    for (const [field, fieldValues] of values) {
+        const mode = modes.get(field) ?? modes.get(undefined) ?? "like";
+        if (mode !== "exact" && fieldValues.length !== 1) throw LogtoErrors.invalidSearch("Only one search value is allowed when search mode is not `exact`.");
+        if (!fieldValues.every(Boolean)) throw LogtoErrors.invalidSearch("Search value cannot be empty.");
+        conditions.push({ field, mode, values: fieldValues });
+    }
+    return { conditions, joint: (jointValue as "or" | "and" | null) ?? "or", caseSensitive: truthy.has(query.get("isCaseSensitive") ?? "false") };
 }
 
 function likeToRegExp(pattern: string, caseSensitive: boolean): RegExp {
@@ -35,26 +79,62 @@ function likeToRegExp(pattern: string, caseSensitive: boolean): RegExp {
     return new RegExp(`^${source}$`, caseSensitive ? "" : "i");
 }
 
-function matches(value: string | null | undefined, pattern: string, mode: string | undefined, caseSensitive: boolean): boolean {
-    if (value === null || value === undefined) return false;
-    if (mode === "exact") return caseSensitive ? value === pattern : value.toLowerCase() === pattern.toLowerCase();
-    return likeToRegExp(pattern, caseSensitive).test(value);
+/** SQL SIMILAR TO: LIKE's wildcards plus regular-expression alternation, grouping and repetition, anchored. */
+function similarToRegExp(pattern: string): RegExp {
+    let source = "";
+    for (const c of pattern) {
+        if (c === "%") source += "[\\s\\S]*";
+        else if (c === "_") source += "[\\s\\S]";
+        else if ("|()*+?{}[]".includes(c)) source += c;
+        else source += c.replace(/[.^$\\/]/g, "\\$&");
+    }
+    return new RegExp(`^(?:${source})$`);
 }
 
-/** Keeps the items matching the search; with several conditions an item must match each (Logto joins with AND). */
+/** One condition's test of one value, as Postgres evaluates it. */
+function matcher(mode: MatchMode, values: string[], caseSensitive: boolean): (value: string) => boolean {
+    switch (mode) {
+        case "exact": {
+            const wanted = new Set(caseSensitive ? values : values.map((v) => v.toLowerCase()));
+            return (value) => wanted.has(caseSensitive ? value : value.toLowerCase());
+        }
+        case "like": {
+            const pattern = likeToRegExp(values[0]!, caseSensitive);
+            return (value) => pattern.test(value);
+        }
+        case "similar_to": {
+            if (!caseSensitive) throw LogtoErrors.invalidSearch("Cannot use case-insensitive match for `similar to`.");
+            const pattern = similarToRegExp(values[0]!);
+            return (value) => pattern.test(value);
+        }
+        case "posix": {
+            const pattern = new RegExp(values[0]!, caseSensitive ? "" : "i");
+            return (value) => pattern.test(value);
+        }
+    }
+}
+
+/**
+ * Keeps the items matching the search: each condition matches when any of its fields does, and the conditions
+ * are joined by the joint (Logto's default: OR). An unknown field is refused.
+ */
 export function applySearch<T>(items: readonly T[], spec: SearchSpec, searchable: Record<string, (item: T) => string | null | undefined>): T[] {
     const names = Object.keys(searchable);
-    return items.filter((item) => {
-        for (const value of spec.global) {
-            if (!names.some((n) => matches(searchable[n]!(item), value, spec.modes.get(n), spec.caseSensitive))) return false;
+    const tests = spec.conditions.map((condition) => {
+        const field = condition.field === undefined ? undefined : snakeCase(condition.field);
+        if (field !== undefined && !names.includes(field)) {
+            throw LogtoErrors.invalidSearch(`Search field \`${field}\` is not valid, expect one of ${names.join(", ")}.`);
         }
-        for (const [field, values] of spec.fields) {
-            const get = searchable[field];
-            if (!get) continue;
-            if (!values.some((v) => matches(get(item), v, spec.modes.get(field), spec.caseSensitive))) return false;
-        }
-        return true;
+        const test = matcher(condition.mode, condition.values, spec.caseSensitive);
+        const fields = field === undefined ? names : [field];
+        return (item: T) =>
+            fields.some((name) => {
+                const value = searchable[name]!(item);
+                return value !== null && value !== undefined && test(value);
+            });
     });
+    if (tests.length === 0) return [...items];
+    return items.filter((item) => (spec.joint === "or" ? tests.some((t) => t(item)) : tests.every((t) => t(item))));
 }
 
 /**

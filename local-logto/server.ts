@@ -15,6 +15,7 @@ import { json, parseBody, readRawBody, text, type HttpResponse } from "./http";
 import { startJoseRuntime } from "./jose-runtime";
 import type { FaultRule, LocalLogtoOptions, RequestCounts } from "./options";
 import { applicationRoutes } from "./routes/applications";
+import { ListOrder } from "./listOrder";
 import type { RouteDeps } from "./routes/deps";
 import { organizationRoleRoutes } from "./routes/organization-roles";
 import { organizationScopeRoutes } from "./routes/organization-scopes";
@@ -159,7 +160,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
     let endpoint = "";
     const issuer = () => `${endpoint}/oidc`;
 
-    const deps: RouteDeps = { store, managementApiResourceId, now: Date.now };
+    const deps: RouteDeps = { store, managementApiResourceId, now: Date.now, listOrder: new ListOrder(options.listOrderSeed ?? 1) };
     const apiRoutes: Route[] = [
         ...resourceRoutes(deps),
         ...roleRoutes(deps),
@@ -169,19 +170,22 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         ...organizationRoleRoutes(deps),
     ];
 
-    /** The Management API: body parsing (koa-body runs before the guard), guard, route. */
+    /**
+     * The Management API in Logto's order: route (an unknown path is 404, a wrong method 405, before any guard),
+     * guard, then the body (too large: 404 "Not Found", as Logto 1.42 answers; not JSON: 400 with a message).
+     */
     async function handleApi(req: IncomingMessage, url: URL, raw: Awaited<ReturnType<typeof readRawBody>>): Promise<HttpResponse> {
         const method = req.method ?? "GET";
         if (url.pathname === "/api/swagger.json" && method === "GET") return json(200, swaggerStub);
         if (url.pathname === "/api/status" && method === "GET") return { status: 204 };
-        if (raw.kind === "too-large") return json(413, { message: "request entity too large" });
-        const parsed = parseBody(req.headers["content-type"], raw.bytes);
-        if (parsed.kind === "invalid-json") return json(400, { message: parsed.message });
+        const match = matchRoute(apiRoutes, method, url.pathname);
+        if (match.kind === "not-found") return text(404, "Not Found");
+        if (match.kind === "method-not-allowed") return text(405, "Method Not Allowed");
         try {
             await authorizeManagementRequest(req.headers, { jose, signingKey, issuer: issuer(), managementIndicator });
-            const match = matchRoute(apiRoutes, method, url.pathname);
-            if (match.kind === "not-found") return text(404, "Not Found");
-            if (match.kind === "method-not-allowed") return text(405, "Method Not Allowed");
+            if (raw.kind === "too-large") return text(404, "Not Found");
+            const parsed = parseBody(req.headers["content-type"], raw.bytes);
+            if (parsed.kind === "invalid-json") return json(400, { message: parsed.message });
             return await match.route.handler({ method, url, endpoint, params: match.params, query: url.searchParams, headers: req.headers, body: parsed.value });
         } catch (error) {
             if (error instanceof LogtoApiError) return json(error.status, error.toBody());
@@ -193,7 +197,7 @@ export async function launchLocalLogto(options: LocalLogtoOptions = {}): Promise
         const method = req.method ?? "GET";
         if (url.pathname === "/oidc/token") {
             if (method !== "POST") return text(405, "Method Not Allowed");
-            if (raw.kind === "too-large") return json(413, { message: "request entity too large" });
+            if (raw.kind === "too-large") return text(404, "Not Found");
             return handleTokenRequest(req.headers, raw.bytes, {
                 store,
                 jose,

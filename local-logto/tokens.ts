@@ -45,11 +45,20 @@ class OidcError extends Error {
 const invalidRequest = (description: string) => new OidcError(400, "invalid_request", description);
 const invalidTarget = (description: string) => new OidcError(400, "invalid_target", description);
 
+/** Logto's own message for each OIDC error code (its i18n phrase), beside oidc-provider's description. */
+const oidcMessages: Record<string, string> = {
+    invalid_request: "Request is invalid.",
+    invalid_client: "An OIDC error occurred: oidc.invalid_client.",
+    invalid_target: "Invalid resource indicator.",
+    unsupported_grant_type: "Unsupported `grant_type` requested.",
+    access_denied: "Access denied.",
+};
+
 export function oidcErrorResponse(status: number, error: string, description: string, headers: Record<string, string> = {}): HttpResponse {
     return {
         status,
-        headers: { "cache-control": "no-store", pragma: "no-cache", ...headers },
-        body: { code: `oidc.${error}`, message: description, error, error_description: description },
+        headers: { "cache-control": "no-store", ...headers },
+        body: { code: `oidc.${error}`, message: oidcMessages[error] ?? `An OIDC error occurred: oidc.${error}.`, error, error_description: description },
     };
 }
 
@@ -68,7 +77,7 @@ function readParams(contentType: string | undefined, raw: Buffer): Map<string, s
         try {
             parsed = JSON.parse(source);
         } catch {
-            throw invalidRequest("failed to parse the request body");
+            parsed = undefined; // Logto reads a body that does not parse as no parameters at all
         }
         if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
             for (const [key, value] of Object.entries(parsed)) add(key, value);
@@ -108,7 +117,7 @@ function readClientCredentials(headers: IncomingHttpHeaders, params: Map<string,
         } catch {
             throw invalidRequest("client_id and client_secret in the authorization header are not properly encoded");
         }
-        if (bodySecret !== undefined) throw invalidRequest("client authenticated by more than one mechanism");
+        if (bodySecret !== undefined) throw invalidRequest("client authentication must only be provided using one mechanism");
         if (bodyId !== undefined && bodyId !== clientId) throw invalidRequest("mismatch in body and authorization client ids");
         return { clientId, clientSecret, viaBasic: true };
     }
@@ -153,13 +162,10 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     const application = deps.store.findApplication(credentials.clientId);
     if (!application) throw new OidcError(400, "invalid_client", `invalid client ${credentials.clientId}`);
     const now = deps.now();
-    // Any unexpired secret of the app authenticates it; expired and deleted ones do not.
-    const authenticated =
-        credentials.clientSecret !== undefined &&
-        deps.store
-            .listSecrets(application.id)
-            .some((secret) => secret.value === credentials.clientSecret && (secret.expiresAt === null || secret.expiresAt > now));
-    if (!authenticated) {
+    // Any unexpired secret of the app authenticates it; an expired one is told apart, a deleted one is unknown.
+    const matching = credentials.clientSecret === undefined ? undefined : deps.store.listSecrets(application.id).find((secret) => secret.value === credentials.clientSecret);
+    if (matching && matching.expiresAt !== null && matching.expiresAt <= now) throw invalidRequest("client secret has expired");
+    if (!matching) {
         const challenge = credentials.viaBasic
             ? { "www-authenticate": `Basic realm="${deps.issuer}", error="invalid_client", error_description="client authentication failed"` }
             : undefined;
@@ -178,16 +184,17 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     if (resources.length === 0 && organizationId === undefined) throw invalidTarget("both `resource` and `organization_id` are not provided");
     if (resources.length > 1) throw invalidTarget("only a single resource indicator value is supported for this grant type");
     const indicator = resources[0];
+    if (indicator !== undefined) checkResourceIndicator(indicator);
+    // The membership comes before the resource: an unknown organization with an unknown resource is 403. An
+    // unknown organization is answered like one the app is not a member of.
+    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
+        throw new OidcError(403, "access_denied", "app has not associated with the organization");
+    }
     let resource: ResourceRow | undefined;
     if (indicator !== undefined) {
-        checkResourceIndicator(indicator);
         // Exact string match: "https://shopping.api/" is not "https://shopping.api".
         resource = deps.store.findResourceByIndicator(indicator);
         if (!resource) throw invalidTarget("resource indicator is missing, or unknown");
-    }
-    // An unknown organization is answered like one the app is not a member of.
-    if (organizationId !== undefined && !deps.store.organizations.isMember(organizationId, application.id)) {
-        throw new OidcError(403, "access_denied", "app has not associated with the organization");
     }
 
     // Granted: the requested scopes the app holds, in request order. For an organization token, what its
@@ -223,5 +230,5 @@ async function issueToken(headers: IncomingHttpHeaders, raw: Buffer, deps: Token
     const body: Record<string, unknown> = { access_token: accessToken, expires_in: ttl, token_type: "Bearer" };
     // The organization token without a resource always names its scope in the answer, "" when none is granted.
     if (scope || (organizationId !== undefined && !resource)) body.scope = scope;
-    return { status: 200, headers: { "cache-control": "no-store", pragma: "no-cache" }, body };
+    return { status: 200, headers: { "cache-control": "no-store" }, body };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LogtoErrors } from "../errors";
+import { LogtoApiError, LogtoErrors } from "../errors";
 import { json, noContent, text } from "../http";
 import { newId, newSecret } from "../ids";
 import { paginate } from "../pagination";
@@ -71,7 +71,7 @@ export function createApplication(store: Store, now: number, input: z.output<typ
     return application;
 }
 
-export function applicationRoutes({ store, now }: RouteDeps): Route[] {
+export function applicationRoutes({ store, now, listOrder }: RouteDeps): Route[] {
     const mustFindApplication = (id: string): ApplicationRow => {
         const application = store.findApplication(id);
         if (!application) throw LogtoErrors.notExistsWithId("applications", id);
@@ -107,7 +107,13 @@ export function applicationRoutes({ store, now }: RouteDeps): Route[] {
                 if (query.types) applications = applications.filter((a) => query.types!.includes(a.type));
                 if (query.isThirdParty) applications = applications.filter((a) => a.isThirdParty === (query.isThirdParty === "true"));
                 if (excludeRoleId) applications = applications.filter((a) => !store.hasApplicationRole(a.id, excludeRoleId));
-                applications = applySearch(applications, parseSearch(ctx.query), applicationSearch);
+                try {
+                    applications = applySearch(applications, parseSearch(ctx.query), applicationSearch);
+                } catch (error) {
+                    // Logto 1.42's application list lets a bad search escape: 500, not 400.
+                    if (error instanceof LogtoApiError && error.code === "request.invalid_input") throw LogtoErrors.internalServerError();
+                    throw error;
+                }
                 return paginate(ctx, applications.map(applicationView), "optional");
             },
         },
@@ -160,7 +166,7 @@ export function applicationRoutes({ store, now }: RouteDeps): Route[] {
             pattern: "/api/applications/:id/roles",
             handler: (ctx) => {
                 const application = mustFindApplication(ctx.params.id!);
-                const roles = applySearch(store.listApplicationRoles(application.id), parseSearch(ctx.query), roleSearch);
+                const roles = applySearch(listOrder.unordered(store.listApplicationRoles(application.id)), parseSearch(ctx.query), roleSearch);
                 return paginate(ctx, roles.map(roleView), "always");
             },
         },
@@ -221,7 +227,7 @@ export function applicationRoutes({ store, now }: RouteDeps): Route[] {
                 if (typeof body.expiresAt === "number" && body.expiresAt <= createdAt) {
                     throw LogtoErrors.requestInvalidInput("The value of `expiresAt` must be in the future.");
                 }
-                if (store.findSecret(application.id, body.name)) throw LogtoErrors.secretNameExists(body.name);
+                if (store.findSecret(application.id, body.name)) throw LogtoErrors.secretNameExists();
                 const secret = { applicationId: application.id, name: body.name, value: newSecret(), createdAt, expiresAt: body.expiresAt ?? null };
                 store.insertSecret(secret);
                 return json(201, secretView(secret));
@@ -234,8 +240,8 @@ export function applicationRoutes({ store, now }: RouteDeps): Route[] {
                 const body = guard(renameSecretBody, ctx.body);
                 const application = mustFindApplication(ctx.params.id!);
                 const secret = store.findSecret(application.id, ctx.params.name!);
-                if (!secret) throw LogtoErrors.notFound();
-                if (body.name !== secret.name && store.findSecret(application.id, body.name)) throw LogtoErrors.secretNameExists(body.name);
+                if (!secret) throw LogtoErrors.secretNotExists();
+                if (body.name !== secret.name && store.findSecret(application.id, body.name)) throw LogtoErrors.secretNameExists();
                 store.renameSecret(application.id, secret.name, body.name);
                 return json(200, secretView({ ...secret, name: body.name }));
             },

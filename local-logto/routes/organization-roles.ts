@@ -28,7 +28,7 @@ const organizationScopeIdsBody = (min: number) => z.object({ organizationScopeId
 const resourceScopeIdsBody = (min: number) => z.object({ scopeIds: z.array(z.string().min(1)).min(min) });
 
 /** Organization roles: `/api/organization-roles`, with their organization scopes and API resource scopes. */
-export function organizationRoleRoutes({ store }: RouteDeps): Route[] {
+export function organizationRoleRoutes({ store, listOrder }: RouteDeps): Route[] {
     const organizations = store.organizations;
     const mustFindRole = (id: string): OrganizationRoleRow => {
         const role = organizations.findRole(id);
@@ -47,7 +47,7 @@ export function organizationRoleRoutes({ store }: RouteDeps): Route[] {
         if (resourceScopeIds.some((id) => !store.findScope(id))) throw LogtoErrors.relationForeignKeyNotFound();
     };
     const resourceScopeSummary = (roleId: string) =>
-        organizations.listRoleResourceScopes(roleId).map((s) => {
+        listOrder.unordered(organizations.listRoleResourceScopes(roleId)).map((s) => {
             const resource = store.findResource(s.resourceId);
             return { id: s.id, name: s.name, resource: resource ? { id: resource.id, name: resource.name } : null };
         });
@@ -168,7 +168,7 @@ export function organizationRoleRoutes({ store }: RouteDeps): Route[] {
             pattern: "/api/organization-roles/:id/resource-scopes",
             handler: (ctx) => {
                 const role = mustFindRole(ctx.params.id!);
-                const scopes = applyKeyword(organizations.listRoleResourceScopes(role.id), ctx.query, [(s) => s.name]);
+                const scopes = applyKeyword(listOrder.unordered(organizations.listRoleResourceScopes(role.id)), ctx.query, [(s) => s.name]);
                 return paginate(ctx, scopes.map(scopeView), "optional");
             },
         },

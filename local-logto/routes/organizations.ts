@@ -30,7 +30,7 @@ const organizationRoleIdsBody = z.object({ organizationRoleIds: z.array(z.string
  * Organizations (`/api/organizations`), their applications (memberships, machine-to-machine apps only) with
  * each member's organization roles (machine-to-machine roles only), and an application's organizations.
  */
-export function organizationRoutes({ store, now }: RouteDeps): Route[] {
+export function organizationRoutes({ store, now, listOrder }: RouteDeps): Route[] {
     const organizations = store.organizations;
     const mustFindOrganization = (id: string): OrganizationRow => {
         const organization = organizations.findOrganization(id);
@@ -54,14 +54,14 @@ export function organizationRoutes({ store, now }: RouteDeps): Route[] {
         if (roles.some((r) => r!.type !== "MachineToMachine")) throw LogtoErrors.dbConstraintViolated();
     };
     const roleSummary = (organizationId: string, applicationId: string) =>
-        organizations.listMemberRoles(organizationId, applicationId).map((r) => ({ id: r.id, name: r.name }));
+        listOrder.unordered(organizations.listMemberRoles(organizationId, applicationId)).map((r) => ({ id: r.id, name: r.name }));
 
     return [
         {
             method: "GET",
             pattern: "/api/organizations",
             handler: (ctx) => {
-                const found = applyKeyword(organizations.listOrganizations(), ctx.query, [(o) => o.id, (o) => o.name]);
+                const found = applyKeyword(listOrder.unordered(organizations.listOrganizations()), ctx.query, [(o) => o.id, (o) => o.name]);
                 return paginate(ctx, found.map(organizationView), "always");
             },
         },
@@ -127,7 +127,7 @@ export function organizationRoutes({ store, now }: RouteDeps): Route[] {
             pattern: "/api/organizations/:id/applications",
             handler: (ctx) => {
                 // An unknown organization has no members: 200 [], not 404.
-                const members = applyKeyword(organizations.listMembers(ctx.params.id!), ctx.query, [(a) => a.id, (a) => a.name, (a) => a.description]);
+                const members = applyKeyword(listOrder.unordered(organizations.listMembers(ctx.params.id!)), ctx.query, [(a) => a.id, (a) => a.name, (a) => a.description]);
                 const items = members.map((a) => ({ ...applicationView(a), organizationRoles: roleSummary(ctx.params.id!, a.id) }));
                 return paginate(ctx, items, "always");
             },
@@ -172,7 +172,7 @@ export function organizationRoutes({ store, now }: RouteDeps): Route[] {
             pattern: "/api/organizations/:id/applications/:applicationId/roles",
             handler: (ctx) => {
                 assertMember(ctx.params.id!, ctx.params.applicationId!);
-                const roles = organizations.listMemberRoles(ctx.params.id!, ctx.params.applicationId!);
+                const roles = listOrder.unordered(organizations.listMemberRoles(ctx.params.id!, ctx.params.applicationId!));
                 return paginate(ctx, roles.map(organizationRoleView), "optional");
             },
         },

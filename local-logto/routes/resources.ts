@@ -36,7 +36,7 @@ const patchScopeBody = z.object({
 /** Any whitespace in a scope name is refused: the token endpoint splits `scope` on spaces. */
 const hasWhitespace = (name: string) => /\s/.test(name);
 
-export function resourceRoutes({ store, managementApiResourceId, now }: RouteDeps): Route[] {
+export function resourceRoutes({ store, managementApiResourceId, now, listOrder }: RouteDeps): Route[] {
     const mustFindResource = (id: string): ResourceRow => {
         const resource = store.findResource(id);
         if (!resource) throw LogtoErrors.notExistsWithId("resources", id);
@@ -47,7 +47,7 @@ export function resourceRoutes({ store, managementApiResourceId, now }: RouteDep
         const existing = store.findScopeByName(resourceId, name);
         if (existing && existing.id !== exceptScopeId) throw LogtoErrors.scopeNameExists(name);
     };
-    const scopeSearch = { name: (s: ScopeRow) => s.name, description: (s: ScopeRow) => s.description };
+    const scopeSearch = { id: (s: ScopeRow) => s.id, name: (s: ScopeRow) => s.name, description: (s: ScopeRow) => s.description };
 
     return [
         {
@@ -56,8 +56,8 @@ export function resourceRoutes({ store, managementApiResourceId, now }: RouteDep
             handler: (ctx) => {
                 // Logto ignores `search` here: providers find a resource by indicator client-side.
                 const includeScopes = ctx.query.get("includeScopes") === "true";
-                const resources = store.listResources().map((r) =>
-                    includeScopes ? { ...resourceView(r), scopes: store.listScopes(r.id).map(scopeView) } : resourceView(r),
+                const resources = listOrder.unordered(store.listResources()).map((r) =>
+                    includeScopes ? { ...resourceView(r), scopes: listOrder.unordered(store.listScopes(r.id)).map(scopeView) } : resourceView(r),
                 );
                 return paginate(ctx, resources, "optional");
             },
@@ -127,7 +127,7 @@ export function resourceRoutes({ store, managementApiResourceId, now }: RouteDep
             method: "GET",
             pattern: "/api/resources/:id/scopes",
             handler: (ctx) => {
-                const scopes = applySearch(store.listScopes(ctx.params.id!), parseSearch(ctx.query), scopeSearch);
+                const scopes = applySearch(listOrder.unordered(store.listScopes(ctx.params.id!)), parseSearch(ctx.query), scopeSearch);
                 return paginate(ctx, scopes.map(scopeView), "always");
             },
         },

@@ -32,7 +32,7 @@ const applicationIdsBody = z.object({ applicationIds: z.array(z.string().min(1))
 /** Logto hides its own roles (`#internal:admin`, ...) from the list, though they can be fetched by id. */
 const isInternalRoleName = (name: string) => name.startsWith("#internal:");
 
-export function roleRoutes({ store, managementApiResourceId, now }: RouteDeps): Route[] {
+export function roleRoutes({ store, managementApiResourceId, now, listOrder }: RouteDeps): Route[] {
     const mustFindRole = (id: string): RoleRow => {
         const role = store.findRole(id);
         if (!role) throw LogtoErrors.notExistsWithId("roles", id);
@@ -61,7 +61,7 @@ export function roleRoutes({ store, managementApiResourceId, now }: RouteDeps): 
             handler: (ctx) => {
                 const { type } = guard(listRolesQuery, { type: ctx.query.get("type") ?? undefined }, "query");
                 const excludeApplicationId = ctx.query.get("excludeApplicationId");
-                let roles = store.listRoles().filter((r) => !isInternalRoleName(r.name));
+                let roles = listOrder.unordered(store.listRoles()).filter((r) => !isInternalRoleName(r.name));
                 if (type) roles = roles.filter((r) => r.type === type);
                 if (excludeApplicationId) roles = roles.filter((r) => !store.hasApplicationRole(excludeApplicationId, r.id));
                 roles = applySearch(roles, parseSearch(ctx.query), roleSearch);
@@ -143,7 +143,7 @@ export function roleRoutes({ store, managementApiResourceId, now }: RouteDeps): 
             pattern: "/api/roles/:id/scopes",
             handler: (ctx) => {
                 const role = mustFindRole(ctx.params.id!);
-                const scopes = applySearch(store.listRoleScopes(role.id), parseSearch(ctx.query), scopeSearch);
+                const scopes = applySearch(listOrder.unordered(store.listRoleScopes(role.id)), parseSearch(ctx.query), scopeSearch);
                 const items = scopes.map((s) => {
                     const resource = store.findResource(s.resourceId);
                     return { ...scopeView(s), resource: resource ? resourceView(resource) : null };
@@ -165,7 +165,7 @@ export function roleRoutes({ store, managementApiResourceId, now }: RouteDeps): 
                 assertAssignableScopes(role, unique);
                 store.transaction(() => unique.forEach((scopeId) => store.insertRoleScope(role.id, scopeId)));
                 // 201 with every scope the role now holds, not only the added ones.
-                return json(201, store.listRoleScopes(role.id).map(scopeView));
+                return json(201, listOrder.unordered(store.listRoleScopes(role.id)).map(scopeView));
             },
         },
         {
@@ -182,7 +182,10 @@ export function roleRoutes({ store, managementApiResourceId, now }: RouteDeps): 
             pattern: "/api/roles/:id/applications",
             handler: (ctx) => {
                 const role = mustFindRole(ctx.params.id!);
-                const applications = applySearch(store.listRoleApplications(role.id), parseSearch(ctx.query), applicationSearch);
+                const search = parseSearch(ctx.query);
+                const held = listOrder.unordered(store.listRoleApplications(role.id));
+                // Logto looks at the search fields only when the role has applications.
+                const applications = held.length === 0 ? held : applySearch(held, search, applicationSearch);
                 return paginate(ctx, applications.map(applicationView), "always");
             },
         },
@@ -196,7 +199,7 @@ export function roleRoutes({ store, managementApiResourceId, now }: RouteDeps): 
                 for (const applicationId of unique) {
                     const application = store.findApplication(applicationId);
                     if (!application) throw LogtoErrors.notExistsWithId("applications", applicationId);
-                    if (store.hasApplicationRole(applicationId, role.id)) throw LogtoErrors.roleApplicationExists(applicationId);
+                    if (store.hasApplicationRole(applicationId, role.id)) throw LogtoErrors.roleApplicationExists();
                     // Logto enforces the pairing in the database, hence the generic constraint error here
                     // (the same request from the application's side gets `application.invalid_role_type`).
                     if (role.type !== "MachineToMachine" || application.type !== "MachineToMachine") throw LogtoErrors.dbConstraintViolated();

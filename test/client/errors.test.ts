@@ -42,6 +42,11 @@ describe("token errors", () => {
         expect(error.message).toMatch(/check the App ID and App Secret/);
     });
 
+    test("an expired App Secret (400 invalid_request, as Logto answers it) says to give the app a new secret", () => {
+        const error = tokenErrorFor({ ...base, status: 400, oidcError: "invalid_request", description: "client secret has expired" });
+        expect(error.message).toMatch(/App Secret has expired: give the app a new secret/);
+    });
+
     test("invalid_target points at the management indicator and tenant", () => {
         const error = tokenErrorFor({ ...base, status: 400, oidcError: "invalid_target" });
         expect(error.message).toMatch(/management indicator and the tenant/);

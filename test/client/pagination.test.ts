@@ -2,7 +2,11 @@ import type { LocalLogto } from "../../local-logto";
 import type { ManagementClient, Resource } from "../../client";
 import { clientFor, closeAll, startLogto } from "./support";
 
-/** Lists are complete however long, read 100 per page, and never beyond a hard page cap. */
+/**
+ * Lists are complete however long, read 100 per page, and never beyond a hard page cap. The local Logto answers
+ * these lists in a new order at each read, as Logto 1.42 may (no ORDER BY), so rows move between pages: the
+ * client then reads the list again in id slices that fit one page (at most 36 more requests for these sizes).
+ */
 describe("pagination", () => {
     let logto: LocalLogto;
     let client: ManagementClient;
@@ -27,26 +31,26 @@ describe("pagination", () => {
         logto.counters.reset();
     });
 
-    test("all 260 permissions of a resource, in 3 pages", async () => {
+    test("all 260 permissions of a resource, though rows move between its 3 pages", async () => {
         const scopes = await client.listScopes(resource.id);
         expect(scopes).toHaveLength(scopeCount);
         expect(new Set(scopes.map((s) => s.id)).size).toBe(scopeCount);
-        expect(logto.counters.snapshot().byRoute["GET /api/resources/:id/scopes"]).toBe(3);
+        expect(logto.counters.snapshot().byRoute["GET /api/resources/:id/scopes"]).toBeLessThanOrEqual(3 + 36);
     });
 
-    test("all 255 M2M roles, in 3 pages", async () => {
+    test("all 255 M2M roles, though rows move between its 3 pages", async () => {
         const roles = await client.listRoles({ type: "MachineToMachine" });
         expect(roles.filter((r) => r.name.startsWith("paged-"))).toHaveLength(roleCount);
-        expect(logto.counters.snapshot().byRoute["GET /api/roles"]).toBe(Math.ceil(roles.length / 100));
+        expect(logto.counters.snapshot().byRoute["GET /api/roles"]).toBeLessThanOrEqual(Math.ceil(roles.length / 100) + 36);
     });
 
-    test("all roles of an application with 120 roles, in 2 pages", async () => {
+    test("all roles of an application with 120 roles, though rows move between its 2 pages", async () => {
         const roles = (await client.listRoles({ type: "MachineToMachine" })).filter((r) => r.name.startsWith("paged-")).slice(0, 120);
         const app = await client.createApplication({ name: "many roles" });
         await client.addApplicationRoles(app.id, roles.map((r) => r.id));
         logto.counters.reset();
         expect((await client.listApplicationRoles(app.id)).map((r) => r.id).sort()).toEqual(roles.map((r) => r.id).sort());
-        expect(logto.counters.snapshot().byRoute["GET /api/applications/:id/roles"]).toBe(2);
+        expect(logto.counters.snapshot().byRoute["GET /api/applications/:id/roles"]).toBeLessThanOrEqual(2 + 36);
     });
 
     test("lookups by name find the exact one among many", async () => {

@@ -90,9 +90,18 @@ describe("Management API guard", () => {
         expect(result.body).toMatchObject({ code: "auth.forbidden" });
     });
 
-    it("guards every route, known or not, before routing (401 even for an unknown path)", async () => {
-        expect((await httpRequest(`${logto().endpoint}/api/no-such-thing`)).status).toBe(401);
+    it("routes before the guard: an unknown path is 404 and a wrong method 405 without a token; a known route 401", async () => {
+        const unknown = await httpRequest(`${logto().endpoint}/api/no-such-thing`);
+        expect([unknown.status, unknown.text]).toEqual([404, "Not Found"]);
+        expect((await httpRequest(`${logto().endpoint}/api/resources/x/scopes/y`)).status).toBe(405);
+        expect((await httpRequest(`${logto().endpoint}/api/roles`)).status).toBe(401);
         expect((await api().get("/api/no-such-thing")).status).toBe(404);
+    });
+
+    it("guards before reading the body: a huge or malformed body without a token is 401", async () => {
+        const post = (body: string) => httpRequest(`${logto().endpoint}/api/resources`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        expect((await post("{bad")).status).toBe(401);
+        expect((await post(JSON.stringify({ name: "x".repeat(1_100_000) }))).status).toBe(401);
     });
 
     it("serves /api/swagger.json and /api/status without authentication", async () => {

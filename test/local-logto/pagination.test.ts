@@ -1,4 +1,6 @@
-import { useContractTarget } from "./target";
+import { startLocalLogto } from "../../local-logto";
+import { managementApi } from "./support";
+import { describeLocalOnly, useContractTarget } from "./target";
 
 /** Link headers as fetch joins them ("a, b"): one entry per rel. */
 function links(headers: Headers): Record<string, string> {
@@ -82,5 +84,29 @@ describe("pagination", () => {
     it("GET /api/resources ignores search", async () => {
         const all = (await api().get("/api/resources")).body;
         expect((await api().get("/api/resources?search=nothing-matches")).body).toHaveLength(all.length);
+    });
+});
+
+describeLocalOnly("the order of lists Logto reads without ORDER BY is the local Logto's seeded PRNG", "unordered lists", () => {
+    const names = (body: Array<{ name: string }>) => body.map((s) => s.name);
+    async function readTwice(seed: number): Promise<[string[], string[]]> {
+        const logto = await startLocalLogto({ port: 0, listOrderSeed: seed });
+        try {
+            const api = await managementApi(logto);
+            const resource = (await api.post("/api/resources", { name: "order", indicator: "https://order.test" })).body;
+            for (let i = 0; i < 30; i++) await api.post(`/api/resources/${resource.id}/scopes`, { name: `s${i}` });
+            const path = `/api/resources/${resource.id}/scopes?page_size=100`;
+            return [names((await api.get(path)).body), names((await api.get(path)).body)];
+        } finally {
+            await logto.close();
+        }
+    }
+
+    it("answers each read in a new order, the same orders for the same seed", async () => {
+        const [first, second] = await readTwice(7);
+        expect([...first].sort()).toEqual([...second].sort());
+        expect(first).not.toEqual(second);
+        expect(await readTwice(7)).toEqual([first, second]);
+        expect((await readTwice(8))[0]).not.toEqual(first);
     });
 });

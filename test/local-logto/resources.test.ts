@@ -72,7 +72,7 @@ describe("API resources /api/resources", () => {
             expect(got.body).not.toHaveProperty("scopes");
             const missing = await api().get("/api/resources/nope");
             expect(missing.status).toBe(404);
-            expect(missing.body).toEqual({ code: "entity.not_exists_with_id", message: "The resources with ID `nope` does not exist.", data: { name: "resources", id: "nope" } });
+            expect(missing.body).toEqual({ code: "entity.not_exists_with_id", message: "The resources with ID `nope` does not exist." });
         });
 
         it("PATCH changes name and accessTokenTtl but silently keeps the indicator", async () => {

@@ -99,8 +99,8 @@ async function allPages(api: ManagementApi, path: string): Promise<Array<{ id: s
 }
 
 /**
- * Removes what a run left in a shared tenant: apps and roles whose name carries the run id, resources whose
- * indicator or name does. Listed again after the deletes, since a list without ORDER BY may skip rows.
+ * Removes what a run left in a shared tenant: apps, roles, organizations, organization roles and scopes whose
+ * name carries the run id, resources whose indicator or name does. Listed again after the deletes, since a list without ORDER BY may skip rows.
  */
 async function removeRunObjects(api: ManagementApi, runId: string): Promise<void> {
     const like = encodeURIComponent(`%${runId}%`);
@@ -110,7 +110,15 @@ async function removeRunObjects(api: ManagementApi, runId: string): Promise<void
         const resources = ((await api.get("/api/resources")).body as Array<{ id: string; name: string; indicator: string }>).filter(
             (r) => r.indicator.includes(runId) || r.name.includes(runId),
         );
-        if (apps.length + roles.length + resources.length === 0) return;
+        // Organization lists search with `q` (a substring match); organization scopes list all without paging.
+        const q = encodeURIComponent(runId);
+        const organizations = (await allPages(api, `/api/organizations?q=${q}`)).filter((o) => o.name.includes(runId));
+        const organizationRoles = (await allPages(api, `/api/organization-roles?q=${q}`)).filter((r) => r.name.includes(runId));
+        const organizationScopes = ((await api.get(`/api/organization-scopes?q=${q}`)).body as Array<{ id: string; name: string }>).filter((s) => s.name.includes(runId));
+        if (apps.length + roles.length + resources.length + organizations.length + organizationRoles.length + organizationScopes.length === 0) return;
+        for (const organization of organizations) await api.delete(`/api/organizations/${organization.id}`);
+        for (const role of organizationRoles) await api.delete(`/api/organization-roles/${role.id}`);
+        for (const scope of organizationScopes) await api.delete(`/api/organization-scopes/${scope.id}`);
         for (const app of apps) await api.delete(`/api/applications/${app.id}`);
         for (const role of roles) await api.delete(`/api/roles/${role.id}`);
         for (const resource of resources) await api.delete(`/api/resources/${resource.id}`);

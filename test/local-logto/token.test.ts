@@ -98,13 +98,13 @@ describe("token endpoint: client credentials grant", () => {
         it("refuses Basic and body credentials at once with 400 invalid_request", async () => {
             const result = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: shopping, client_id: shop.app.id, client_secret: shop.secret }, creds());
             expect(result.status).toBe(400);
-            expect(result.body).toMatchObject({ code: "oidc.invalid_request", error: "invalid_request" });
+            expect(result.body).toEqual({ code: "oidc.invalid_request", message: "Request is invalid.", error: "invalid_request", error_description: "client authentication must only be provided using one mechanism" });
         });
 
         it("refuses a wrong secret with 401 invalid_client and a Basic challenge", async () => {
             const result = await tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: shopping }, { id: shop.app.id, secret: "wrong" });
             expect(result.status).toBe(401);
-            expect(result.body).toEqual({ code: "oidc.invalid_client", message: "client authentication failed", error: "invalid_client", error_description: "client authentication failed" });
+            expect(result.body).toEqual({ code: "oidc.invalid_client", message: "An OIDC error occurred: oidc.invalid_client.", error: "invalid_client", error_description: "client authentication failed" });
             expect(result.headers.get("www-authenticate")).toMatch(new RegExp(`^Basic realm="${target().issuer.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}", error="invalid_client"`));
         });
 
@@ -120,7 +120,7 @@ describe("token endpoint: client credentials grant", () => {
             expect(result.body).toMatchObject({ code: "oidc.invalid_request", error_description: "no client authentication mechanism provided" });
         });
 
-        it("authenticates with any unexpired secret of the app, and refuses deleted and expired ones", async () => {
+        it("authenticates with any unexpired secret of the app; a deleted one is 401, an expired one 400 'client secret has expired'", async () => {
             const named = (await api().post(`/api/applications/${shop.app.id}/secrets`, { name: "rotation" })).body;
             const shortLived = (await api().post(`/api/applications/${shop.app.id}/secrets`, { name: "short", expiresAt: Date.now() + 1500 })).body;
             const ask = (secret: string) => tokenRequest(logto().endpoint, { grant_type: "client_credentials", resource: shopping }, { id: shop.app.id, secret });
@@ -129,13 +129,20 @@ describe("token endpoint: client credentials grant", () => {
             await api().delete(`/api/applications/${shop.app.id}/secrets/rotation`);
             expect((await ask(named.value)).status).toBe(401);
             await new Promise((resolve) => setTimeout(resolve, 1600));
-            expect((await ask(shortLived.value)).status).toBe(401);
+            const expired = await ask(shortLived.value);
+            expect(expired.status).toBe(400);
+            expect(expired.body).toEqual({ code: "oidc.invalid_request", message: "Request is invalid.", error: "invalid_request", error_description: "client secret has expired" });
             expect((await ask(shop.secret)).status).toBe(200);
         });
     });
 
     describe("request errors, with Logto's bodies", () => {
         // The resource indicators are read when the cases run (the target's run id is known by then).
+        const messages: Record<string, string> = {
+            invalid_request: "Request is invalid.",
+            unsupported_grant_type: "Unsupported `grant_type` requested.",
+            invalid_target: "Invalid resource indicator.",
+        };
         const cases: Array<[string, string, () => Record<string, string | string[]>, string]> = [
             ["missing grant_type", "invalid_request", () => ({ resource: shopping }), "missing required parameter 'grant_type'"],
             ["another grant type", "unsupported_grant_type", () => ({ grant_type: "password", resource: shopping }), "unsupported grant_type requested"],
@@ -151,7 +158,7 @@ describe("token endpoint: client credentials grant", () => {
         it.each(cases)("%s -> 400 %s", async (_name, error, form, description) => {
             const result = await tokenRequest(logto().endpoint, form(), creds());
             expect(result.status).toBe(400);
-            expect(result.body).toEqual({ code: `oidc.${error}`, message: description, error, error_description: description });
+            expect(result.body).toEqual({ code: `oidc.${error}`, message: messages[error], error, error_description: description });
         });
     });
 
