@@ -326,7 +326,8 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 tokenEndpoint: a.tokenEndpoint,
                 resources: a.resources,
                 secrets: a.secrets,
-                organizations: a.organizations,
+                // Only for members of organizations: stacks without any keep their outputs as they were.
+                ...(Object.keys(a.organizations).length > 0 ? { organizations: a.organizations } : {}),
             }])),
             resources: this.resources,
             // Only with organizations, so that stacks without any keep their outputs as they were.
@@ -343,7 +344,8 @@ export interface M2MStackOutputs {
         tokenEndpoint: string;
         resources: pulumi.Output<Grants>;
         secrets: Record<string, pulumi.Output<string>>;
-        organizations: Record<string, OrganizationAccess>;
+        /** Absent for an app that is a member of no organization. */
+        organizations?: Record<string, OrganizationAccess>;
     }>;
     resources: Record<string, ResourceInfo>;
     /** Every organization permission of the spec (absent when it declares none). */
