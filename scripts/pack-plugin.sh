@@ -15,7 +15,6 @@ for dir in plugin providers client; do
   cp "$ROOT/dist/$dir/"*.js "$lib/dist/$dir/"
 done
 cp "$ROOT/dist/langhost/args.js" "$lib/dist/langhost/"
-cp "$ROOT/dist/plugin/schema.json" "$lib/dist/plugin/" 2>/dev/null || true
 # The package's runtime dependencies, with @pulumi/pulumi (a peer dependency of the library) at the pinned version.
 node -e '
   const pkg = require(process.argv[1]);
