@@ -1,4 +1,4 @@
-import { type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
+import { type Application, type ManagementClient, type Organization, type OrganizationRole, type OrganizationScope, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
@@ -13,6 +13,16 @@ export interface TenantSnapshot {
     resources: Array<Resource & { scopes: Scope[] }>;
     roles: Array<{ role: Role; scopes: RoleScope[] }>;
     apps: Array<{ app: Application; roles: Role[]; secrets: SecretInfo[] }>;
+    /** Organization permissions, M2M organization roles, organizations with their M2M member apps. */
+    organizations?: TenantOrganizationsSnapshot;
+}
+
+export interface TenantOrganizationsSnapshot {
+    scopes: OrganizationScope[];
+    /** M2M organization roles (the only ones an app can hold), with the API resource permissions' indicators. */
+    roles: Array<{ role: OrganizationRole; scopes: OrganizationScope[]; resourceScopes: Array<Scope & { resource: { indicator: string } }> }>;
+    /** Each organization with its member M2M apps (of the apps read) and their organization roles there. */
+    organizations: Array<{ organization: Organization; apps: Array<{ id: string; roles: OrganizationRole[] }> }>;
 }
 
 /** A secret of an app without its value. */
@@ -32,6 +42,10 @@ export interface ReadOptions {
     selectRole?: (role: Role) => boolean;
     /** Read each app's secret names and expiries (default true); access needs only roles, one call less per app. */
     secrets?: boolean;
+    /** Read organizations (default true): these of them, and these organization roles (default: all). */
+    organizations?: boolean;
+    selectOrganization?: (organization: Organization) => boolean;
+    selectOrganizationRole?: (role: OrganizationRole) => boolean;
 }
 
 /** Maps `items` through `work` with at most `limit` in flight, in order. */
@@ -112,11 +126,39 @@ export async function readTenant(client: ManagementClient, options: ReadOptions 
     const roleList = [...listed.values()].filter((r) => r.type === "MachineToMachine" && (options.selectRole?.(r) ?? true));
     const roles = (await pooled(roleList, limit, (role) => orGone(client.listRoleScopes(role.id).then((scopes) => ({ role, scopes }))),
         progressOf(onProgress, "the permissions of roles", roleList.length))).filter(isPresent);
+    const organizations = options.organizations === false ? undefined
+        : await readOrganizations(client, options, new Map(resources.map((r) => [r.id, r.indicator])), new Set(apps.map((a) => a.app.id)));
     return {
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
         resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
         roles: roles.filter((r) => r !== undefined),
         apps: apps.filter((a) => a !== undefined),
+        ...(organizations === undefined ? {} : { organizations }),
     };
+}
+
+/**
+ * Organization permissions, M2M organization roles (two listings each: organization and API permissions),
+ * organizations (one listing each of member apps, then one per M2M member of its organization roles).
+ */
+async function readOrganizations(client: ManagementClient, options: ReadOptions, indicators: Map<string, string>, m2mApps: Set<string>): Promise<TenantOrganizationsSnapshot> {
+    const { onProgress } = options;
+    const limit = options.concurrency ?? 8;
+    const [scopes, allRoles, allOrganizations] = await Promise.all([client.listOrganizationScopes(), client.listOrganizationRoles(), client.listOrganizations()]);
+    const roleList = allRoles.filter((r) => r.type === "MachineToMachine" && (options.selectOrganizationRole?.(r) ?? true));
+    const orgList = allOrganizations.filter((o) => options.selectOrganization?.(o) ?? true);
+    onProgress?.(`listed ${scopes.length} organization permissions, ${roleList.length} M2M organization roles, ${orgList.length} organizations`);
+    const roles = (await pooled(roleList, limit, (role) => orGone((async () => {
+        const [held, resourceScopes] = await Promise.all([client.listOrganizationRoleScopes(role.id), client.listOrganizationRoleResourceScopes(role.id)]);
+        // A permission of a resource deleted meanwhile has no indicator: it grants nothing any more.
+        return { role, scopes: held, resourceScopes: resourceScopes.flatMap((s) => (indicators.has(s.resourceId) ? [{ ...s, resource: { indicator: indicators.get(s.resourceId)! } }] : [])) };
+    })()), progressOf(onProgress, "the permissions of organization roles", roleList.length))).filter(isPresent);
+    const organizations = (await pooled(orgList, limit, (organization) => orGone((async () => {
+        const members = (await client.listOrganizationApplicationIds(organization.id)).filter((id) => m2mApps.has(id));
+        const apps = await Promise.all(members.map(async (id) => ({ id, roles: await client.listOrganizationApplicationRoles(organization.id, id) })));
+        // A member that left meanwhile (undefined roles) is left out.
+        return { organization, apps: apps.flatMap((a) => (a.roles === undefined ? [] : [{ id: a.id, roles: a.roles }])) };
+    })()), progressOf(onProgress, "the members of organizations", orgList.length))).filter(isPresent);
+    return { scopes, roles, organizations };
 }
