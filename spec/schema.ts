@@ -126,7 +126,8 @@ export const appSchema = z.strictObject({
 const organizationPermissionName = text("an organization permission name", logtoLimits.organizationName)
     .regex(/^\S+$/, "an organization permission name must not contain whitespace");
 
-const organizationPermissionSchema = z.preprocess(
+/** @internal */
+export const organizationPermissionSchema = z.preprocess(
     byName,
     z.strictObject({
         name: organizationPermissionName,
