@@ -306,7 +306,7 @@ class CrossReferences {
                 return { resource: indicator ?? grant.resource, permissions: [...grant.permissions] };
             });
             this.unique(resources, (g) => g.resource, (j) => `${at}.resources[${j}].resource`, "resource");
-            return { name: role.name, ...(role.description ? { description: role.description } : {}), permissions: [...role.permissions], resources };
+            return { name: role.name, ...(role.description ? { description: role.description } : {}), permissions: [...role.permissions], resources, ...(role.adopt === undefined ? {} : { adopt: role.adopt }) };
         });
         const roleNames = new Set(roles.map((r) => r.name));
         const knownRoles = new Set([...roleNames, ...(org.brokenRoleNames ?? [])]);
@@ -337,7 +337,7 @@ class CrossReferences {
         // The key names the organization in the outputs and in the stack: the same name twice is one too many.
         this.unique(list, (o) => o.key, (i) => `${base}.list[${i}].${list[i]!.id !== undefined ? "id" : "name"}`, "organization");
         return {
-            permissions: present(org.permissions).map(([p]) => (p.description === undefined ? { name: p.name } : { name: p.name, description: p.description })),
+            permissions: present(org.permissions).map(([p]) => ({ name: p.name, ...(p.description === undefined ? {} : { description: p.description }), ...(p.adopt === undefined ? {} : { adopt: p.adopt }) })),
             roles,
             list: present(list).map(([o]) => o),
         };

@@ -24,6 +24,7 @@ function matching(snapshot: TenantSnapshot, match: string): TenantSnapshot {
     return {
         ...snapshot,
         resources: snapshot.resources.filter((r) => r.indicator === snapshot.managementIndicator || r.name.includes(match) || r.indicator.includes(match)),
+        ...(snapshot.organizations === undefined ? {} : { organizations: { ...snapshot.organizations, scopes: snapshot.organizations.scopes.filter((s) => s.name.includes(match)) } }),
     };
 }
 
@@ -33,7 +34,12 @@ export async function exportTenant(client: ManagementClient, options: ExportTena
     const snapshot = await readTenant(client, {
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-        ...(match !== undefined ? { selectApp: (a) => a.name.includes(match), selectRole: (r) => r.name.includes(match) } : {}),
+        ...(match !== undefined ? {
+            selectApp: (a) => a.name.includes(match),
+            selectRole: (r) => r.name.includes(match),
+            selectOrganization: (o) => o.name.includes(match),
+            selectOrganizationRole: (r) => r.name.includes(match),
+        } : {}),
     });
     const exported = exportSpec(match === undefined ? snapshot : matching(snapshot, match), options.now !== undefined ? { now: options.now } : {});
     return { ...exported, yaml: exportYaml(exported, snapshot.endpoint, new Date(options.now ?? Date.now())) };
