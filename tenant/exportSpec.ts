@@ -17,7 +17,7 @@ export interface ExportedSpec {
     spec: SpecInput;
     /** One line each, naming the Logto object (and its id) and what happens to it. */
     warnings: string[];
-    counts: { resources: number; permissions: number; roles: number; referencedRoles: number; apps: number; secrets: number } & ExportedOrganizations["counts"];
+    counts: { resources: number; permissions: number; roles: number; referencedRoles: number; apps: number; secrets: number } & Partial<ExportedOrganizations["counts"]>;
 }
 
 export interface ExportOptions {
@@ -194,7 +194,8 @@ export function exportSpec(snapshot: TenantSnapshot, options: ExportOptions = {}
             referencedRoles: referenced.size,
             apps: apps.length,
             secrets: secretCount,
-            ...orgs.counts,
+            // Only with an organizations part.
+            ...(orgs.organizations === undefined ? {} : orgs.counts),
         },
     };
 }

@@ -1,4 +1,4 @@
-import { type Application, type ManagementClient, type Organization, type OrganizationRole, type OrganizationScope, type Resource, type Role, type RoleScope, type Scope } from "../client";
+import { LogtoApiError, type Application, type ManagementClient, type Organization, type OrganizationRole, type OrganizationScope, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
@@ -48,6 +48,16 @@ export interface ReadOptions {
     selectOrganizationRole?: (role: OrganizationRole) => boolean;
 }
 
+/** The answer, or undefined when the object is gone (404). */
+async function unlessGone<T>(call: Promise<T>): Promise<T | undefined> {
+    try {
+        return await call;
+    } catch (error) {
+        if (error instanceof LogtoApiError && error.isNotFound) return undefined;
+        throw error;
+    }
+}
+
 /** Maps `items` through `work` with at most `limit` in flight, in order. */
 async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, done: (count: number) => void): Promise<R[]> {
     const results = new Array<R>(items.length);
@@ -73,16 +83,6 @@ function progressOf(onProgress: ((line: string) => void) | undefined, what: stri
 }
 
 const isPresent = <T>(value: T | undefined): value is T => value !== undefined;
-
-/** `undefined` for an object that is gone (404), e.g. deleted in the console while the tenant is read. */
-async function orGone<T>(read: Promise<T>): Promise<T | undefined> {
-    try {
-        return await read;
-    } catch (error) {
-        if ((error as { status?: unknown }).status === 404) return undefined;
-        throw error;
-    }
-}
 
 /**
  * Every M2M role. Logto 1.42 pages GET /api/roles without an ORDER BY (core/src/queries/roles.ts), so rows can
@@ -115,25 +115,31 @@ export async function readTenant(client: ManagementClient, options: ReadOptions 
     ]);
     onProgress?.(`listed ${resources.length} API resources, ${allRoles.length} M2M roles, ${allApps.length} M2M apps`);
     const appList = allApps.filter((a) => a.type === "MachineToMachine" && (options.selectApp?.(a) ?? true));
-    // An object deleted while the tenant is read is left out, as if read a moment later.
-    const apps = (await pooled(appList, limit, (app) => orGone((async () => {
-        const [held, secrets] = await Promise.all([client.listApplicationRoles(app.id), options.secrets === false ? [] : client.listApplicationSecrets(app.id)]);
+    // A role or app deleted between the listing and its own read (404) is no longer in the tenant: left out.
+    const apps = (await pooled(appList, limit, async (app) => {
+        const [held, secrets] = await Promise.all([
+            unlessGone(client.listApplicationRoles(app.id)),
+            options.secrets === false ? [] : unlessGone(client.listApplicationSecrets(app.id)),
+        ]);
+        if (held === undefined || secrets === undefined) return undefined;
         return { app, roles: held, secrets: secrets.map((s) => ({ name: s.name, expiresAt: s.expiresAt })) };
-    })()), progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length))).filter(isPresent);
+    }, progressOf(onProgress, options.secrets === false ? "the roles of apps" : "the roles and secrets of apps", appList.length))).filter(isPresent);
     // A role an app holds that the role listing missed (see listAllRoles) is taken from the app's listing.
     const listed = new Map(allRoles.map((r) => [r.id, r]));
     for (const held of apps.flatMap((a) => a.roles)) if (!listed.has(held.id)) listed.set(held.id, held);
     const roleList = [...listed.values()].filter((r) => r.type === "MachineToMachine" && (options.selectRole?.(r) ?? true));
-    const roles = (await pooled(roleList, limit, (role) => orGone(client.listRoleScopes(role.id).then((scopes) => ({ role, scopes }))),
-        progressOf(onProgress, "the permissions of roles", roleList.length))).filter(isPresent);
+    const roles = (await pooled(roleList, limit, async (role) => {
+        const scopes = await unlessGone(client.listRoleScopes(role.id));
+        return scopes === undefined ? undefined : { role, scopes };
+    }, progressOf(onProgress, "the permissions of roles", roleList.length))).filter(isPresent);
     const organizations = options.organizations === false ? undefined
         : await readOrganizations(client, options, new Map(resources.map((r) => [r.id, r.indicator])), new Set(apps.map((a) => a.app.id)));
     return {
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
         resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
-        roles: roles.filter((r) => r !== undefined),
-        apps: apps.filter((a) => a !== undefined),
+        roles,
+        apps,
         ...(organizations === undefined ? {} : { organizations }),
     };
 }
@@ -149,16 +155,20 @@ async function readOrganizations(client: ManagementClient, options: ReadOptions,
     const roleList = allRoles.filter((r) => r.type === "MachineToMachine" && (options.selectOrganizationRole?.(r) ?? true));
     const orgList = allOrganizations.filter((o) => options.selectOrganization?.(o) ?? true);
     onProgress?.(`listed ${scopes.length} organization permissions, ${roleList.length} M2M organization roles, ${orgList.length} organizations`);
-    const roles = (await pooled(roleList, limit, (role) => orGone((async () => {
-        const [held, resourceScopes] = await Promise.all([client.listOrganizationRoleScopes(role.id), client.listOrganizationRoleResourceScopes(role.id)]);
+    // Deleted between the listing and its own read (404): left out, as for roles and apps.
+    const roles = (await pooled(roleList, limit, async (role) => {
+        const [held, resourceScopes] = await Promise.all([unlessGone(client.listOrganizationRoleScopes(role.id)), unlessGone(client.listOrganizationRoleResourceScopes(role.id))]);
+        if (held === undefined || resourceScopes === undefined) return undefined;
         // A permission of a resource deleted meanwhile has no indicator: it grants nothing any more.
         return { role, scopes: held, resourceScopes: resourceScopes.flatMap((s) => (indicators.has(s.resourceId) ? [{ ...s, resource: { indicator: indicators.get(s.resourceId)! } }] : [])) };
-    })()), progressOf(onProgress, "the permissions of organization roles", roleList.length))).filter(isPresent);
-    const organizations = (await pooled(orgList, limit, (organization) => orGone((async () => {
-        const members = (await client.listOrganizationApplicationIds(organization.id)).filter((id) => m2mApps.has(id));
-        const apps = await Promise.all(members.map(async (id) => ({ id, roles: await client.listOrganizationApplicationRoles(organization.id, id) })));
-        // A member that left meanwhile (undefined roles) is left out.
+    }, progressOf(onProgress, "the permissions of organization roles", roleList.length))).filter(isPresent);
+    const organizations = (await pooled(orgList, limit, async (organization) => {
+        const memberIds = await unlessGone(client.listOrganizationApplicationIds(organization.id));
+        if (memberIds === undefined) return undefined;
+        const members = memberIds.filter((id) => m2mApps.has(id));
+        const apps = await Promise.all(members.map(async (id) => ({ id, roles: await unlessGone(client.listOrganizationApplicationRoles(organization.id, id)) })));
+        // A member that left meanwhile (no roles listing: not a member, or the organization is gone) is left out.
         return { organization, apps: apps.flatMap((a) => (a.roles === undefined ? [] : [{ id: a.id, roles: a.roles }])) };
-    })()), progressOf(onProgress, "the members of organizations", orgList.length))).filter(isPresent);
+    }, progressOf(onProgress, "the members of organizations", orgList.length))).filter(isPresent);
     return { scopes, roles, organizations };
 }

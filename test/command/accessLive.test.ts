@@ -80,17 +80,17 @@ describe("logto-m2m access against a live tenant", () => {
         ]);
         const listed = /read (\d+) objects in (\d+) calls/.exec(r.err);
         expect(listed).not.toBeNull();
-        // Three listings, one per M2M role (its permissions), one per M2M app (its roles); no secret listing.
+        // Three listings (the roles' in at least two passes: Logto pages them without an order, see
+        // tenant/reader.ts), one per M2M role (its permissions), one per M2M app (its roles); no secret listing.
         const counts = target.counts().byRoute;
         expect(Object.keys(counts).filter((route) => route.includes("secrets"))).toEqual([]);
+        const roleListings = counts["GET /api/roles"] ?? 0;
+        expect(roleListings).toBeGreaterThanOrEqual(2);
         const perRole = counts["GET /api/roles/:id/scopes"] ?? 0;
         const perApp = counts["GET /api/applications/:id/roles"] ?? 0;
         // Organizations: three listings, two per M2M organization role, one per organization and per M2M member.
         const organizationCalls = Object.entries(counts).filter(([route]) => route.includes("/api/organization")).reduce((n, [, c]) => n + c, 0);
         expect(organizationCalls).toBeGreaterThanOrEqual(3);
-        // The roles are listed until a pass finds nothing new: twice on a quiet tenant, at most three times.
-        const roleListings = counts["GET /api/roles"] ?? 0;
-        expect([counts["GET /api/resources"], counts["GET /api/applications"], roleListings >= 2 && roleListings <= 3]).toEqual([1, 1, true]);
         expect(target.counts().api).toBe(2 + roleListings + perRole + perApp + organizationCalls);
         expect(perApp).toBe(matrix.apps.length);
         expect(Number(listed![2])).toBe(target.counts().api);
