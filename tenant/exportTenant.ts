@@ -55,6 +55,10 @@ export function exportYaml(exported: ExportedSpec, endpoint: string, at: Date): 
         " adopt: true and adoptId make the first `pulumi up` take each object over as it is, writing nothing;",
         " they are read at create only, and may stay.",
     ];
+    if (counts.organizations !== undefined) {
+        header.push(` Organizations: ${counts.organizationPermissions} permissions and ${counts.organizationRoles} roles to adopt by name, ${counts.organizations} ` +
+            `organizations by id (referenced, never created or deleted) with ${counts.memberships} memberships (re-added once at the first up: idempotent).`);
+    }
     if (exported.warnings.length > 0) {
         header.push("", ` ${exported.warnings.length} thing(s) the spec cannot express:`, ...exported.warnings.map((w) => ` - ${w}`));
     }
