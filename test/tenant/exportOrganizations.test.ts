@@ -10,7 +10,7 @@ import { createAppByHand } from "./support";
 // (its counters) or the Logto given by LOGTO_* (through the counting proxy).
 describe("export of a tenant's organizations, and the up that adopts them", () => {
     const fixture = useProviderFixture();
-    let ids: { acme: string; globex: string; bot: string; sync: string; reader: string; outsider: string };
+    let ids: { acme: string; globex: string; bot: string; sync: string; reader: string; outsider: string; foreign: string };
     let exported: TenantExport;
     let stack: Stack;
     const foreignIndicator = `https://foreign-${process.pid}-${Date.now()}.example`;
@@ -37,22 +37,25 @@ describe("export of a tenant's organizations, and the up that adopts them", () =
         await client.addOrganizationApplications(globex.id, [bot, sync]);
         await client.addOrganizationApplicationRoles(globex.id, bot, [payer.id]);
         await client.addOrganizationApplicationRoles(globex.id, sync, [outsider.id]);
-        ids = { acme: acme.id, globex: globex.id, bot, sync, reader: reader.id, outsider: outsider.id };
-        // Its name and indicator carry no run id (so --match leaves it out): removed here, not by the target's cleanup.
-        afterAllCleanup.push(() => client.deleteResource(foreign.id).then(() => undefined));
+        ids = { acme: acme.id, globex: globex.id, bot, sync, reader: reader.id, outsider: outsider.id, foreign: foreign.id };
     });
-    const afterAllCleanup: Array<() => Promise<void>> = [];
     afterAll(async () => {
         await stack?.destroy().catch(() => undefined);
-        for (const clean of afterAllCleanup) await clean().catch(() => undefined);
     });
 
     test("the organizations part: permissions and roles to adopt by name, organizations by id with their members; what it cannot say is a warning", async () => {
         const target = fixture.target();
         const { runId } = target;
         target.resetCounts();
-        exported = await exportTenant(target.client, { match: runId });
-        expect(writes(target.counts().byRoute)).toEqual({});
+        let written: Record<string, number>;
+        try {
+            exported = await exportTenant(target.client, { match: runId });
+            written = writes(target.counts().byRoute);
+        } finally {
+            // Its name and indicator carry no run id (so --match leaves it out): the target's cleanup would not find it.
+            await target.client.deleteResource(ids.foreign);
+        }
+        expect(written).toEqual({});
         const orders = `https://${runId}.orders.example`;
         expect(exported.spec.organizations).toEqual({
             permissions: [{ name: `${runId}-pay`, adopt: true }, { name: `${runId}-view`, description: "See the organization", adopt: true }],
