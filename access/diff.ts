@@ -1,4 +1,4 @@
-import { accessMatrix, type AccessMatrix, type AccessModel, type Holding } from "./model";
+import { accessMatrix, type AccessMatrix, type AccessModel, type AccessOrganizations, type Holding, type OrganizationAccess, type OrganizationHolding } from "./model";
 
 /** What changes in access from `base` to `head`, in the words a security reviewer reads. */
 export interface AccessDiff {
@@ -17,8 +17,13 @@ export interface AccessDiff {
     rolesChanged: Array<{ role: string; gained: Permission[]; lost: Permission[] }>;
     /** Permissions some app held in base and no app holds in head. */
     noLongerHeld: Permission[];
-    /** Apps and roles of base that head does not name and leaves as they are (a tenant's other objects). */
-    untouched: { apps: string[]; roles: string[] };
+    /** Organizations (by key) and organization roles added and removed. */
+    organizationsAdded: string[];
+    organizationsRemoved: string[];
+    organizationRolesAdded: string[];
+    organizationRolesRemoved: string[];
+    /** Apps, roles and organizations of base that head does not name and leaves as they are (a tenant's other objects). */
+    untouched: { apps: string[]; roles: string[]; organizations: string[] };
     resourceNames: Record<string, string>;
 }
 
@@ -35,6 +40,19 @@ export interface AppChange {
     rolesRemoved: string[];
     /** Roles whose permissions the model cannot know (see `AccessRole.grants`). */
     unknownRoles: string[];
+    /** What changes in each organization: memberships added (joined) and removed (left), grants gained and lost there. Absent when nothing does. */
+    organizations?: OrganizationChange[];
+}
+
+export interface OrganizationChange {
+    organization: string;
+    /** The membership is new / goes (with all it held there). */
+    joined?: true;
+    left?: true;
+    gained: OrganizationHolding[];
+    lost: OrganizationHolding[];
+    rolesAdded: string[];
+    rolesRemoved: string[];
 }
 
 export interface DiffOptions {
@@ -54,7 +72,86 @@ function minus<T extends Permission>(a: T[], b: Permission[]): T[] {
 
 export function hasChanges(diff: AccessDiff): boolean {
     return diff.appsAdded.length + diff.appsRemoved.length + diff.appsChanged.length + diff.rolesAdded.length +
-        diff.rolesRemoved.length + diff.rolesChanged.length + diff.noLongerHeld.length > 0;
+        diff.rolesRemoved.length + diff.rolesChanged.length + diff.noLongerHeld.length + diff.organizationsAdded.length +
+        diff.organizationsRemoved.length + diff.organizationRolesAdded.length + diff.organizationRolesRemoved.length > 0;
+}
+
+const orgKey = (h: OrganizationHolding): string => `${h.resource ?? ""}\n${h.permission}`;
+
+function orgMinus(a: OrganizationHolding[], b: OrganizationHolding[]): OrganizationHolding[] {
+    const other = new Set(b.map(orgKey));
+    return a.filter((h) => !other.has(orgKey(h)));
+}
+
+/** Per organization, what an app gains and loses there; a permission that only moves between its roles is no change. */
+function organizationChanges(before: OrganizationAccess[], after: OrganizationAccess[]): OrganizationChange[] {
+    const then = new Map(before.map((o) => [o.organization, o]));
+    const now = new Map(after.map((o) => [o.organization, o]));
+    const changes: OrganizationChange[] = [];
+    for (const a of after) {
+        const b = then.get(a.organization);
+        if (b === undefined) {
+            changes.push({ organization: a.organization, joined: true, gained: a.holdings, lost: [], rolesAdded: [...a.roles], rolesRemoved: [] });
+            continue;
+        }
+        const change = { organization: a.organization, gained: orgMinus(a.holdings, b.holdings), lost: orgMinus(b.holdings, a.holdings), rolesAdded: a.roles.filter((r) => !b.roles.includes(r)), rolesRemoved: b.roles.filter((r) => !a.roles.includes(r)) };
+        if (change.gained.length + change.lost.length + change.rolesAdded.length + change.rolesRemoved.length > 0) changes.push(change);
+    }
+    for (const b of before) if (!now.has(b.organization)) changes.push({ organization: b.organization, left: true, gained: [], lost: b.holdings, rolesAdded: [], rolesRemoved: [...b.roles] });
+    return changes.sort((x, y) => (x.organization < y.organization ? -1 : x.organization > y.organization ? 1 : 0));
+}
+
+function withOrganizationChanges(changes: OrganizationChange[]): { organizations?: OrganizationChange[] } {
+    return changes.length === 0 ? {} : { organizations: changes };
+}
+
+/**
+ * The tenant's organizations under the spec's keys: the one a spec organization names by id, else the only one of
+ * its name. Memberships follow the renaming.
+ */
+function matchTenantOrganizations(tenant: AccessModel, spec: AccessModel): AccessModel {
+    if (tenant.organizations === undefined) return tenant;
+    const byId = new Map((spec.organizations?.list ?? []).flatMap((o) => (o.id === undefined ? [] : [[o.id, o.key] as const])));
+    const renamed = new Map<string, string>();
+    for (const o of tenant.organizations.list) {
+        const key = o.id === undefined ? undefined : byId.get(o.id);
+        if (key !== undefined) renamed.set(o.key, key);
+    }
+    if (renamed.size === 0) return tenant;
+    const rename = (key: string): string => renamed.get(key) ?? key;
+    return {
+        ...tenant,
+        organizations: { ...tenant.organizations, list: tenant.organizations.list.map((o) => ({ ...o, key: rename(o.key) })) },
+        apps: tenant.apps.map((a) => (a.memberships === undefined ? a : { ...a, memberships: a.memberships.map((m) => ({ ...m, organization: rename(m.organization) })) })),
+    };
+}
+
+/**
+ * The spec's organizations with what the tenant holds beyond them and an `up` leaves alone: the tenant's other
+ * organizations and organization roles, and the spec apps' memberships in organizations the spec does not name.
+ */
+function withTenantOrganizations(head: AccessModel, base: AccessModel, untouched: string[]): AccessModel {
+    const live = base.organizations;
+    if (live === undefined) return head;
+    const spec: AccessOrganizations = head.organizations ?? { permissions: [], roles: [], list: [] };
+    const named = new Set(spec.list.map((o) => o.key));
+    const kept = live.list.filter((o) => !named.has(o.key));
+    untouched.push(...kept.map((o) => o.key).sort());
+    const keptKeys = new Set(kept.map((o) => o.key));
+    const roles = new Set(spec.roles.map((r) => r.name));
+    const baseApps = new Map(base.apps.map((a) => [a.name, a]));
+    return {
+        ...head,
+        organizations: {
+            permissions: [...new Set([...spec.permissions, ...live.permissions])],
+            roles: [...spec.roles, ...live.roles.filter((r) => !roles.has(r.name))],
+            list: [...spec.list, ...kept],
+        },
+        apps: head.apps.map((a) => {
+            const elsewhere = (baseApps.get(a.name)?.memberships ?? []).filter((m) => keptKeys.has(m.organization));
+            return elsewhere.length === 0 ? a : { ...a, memberships: [...(a.memberships ?? []), ...elsewhere] };
+        }),
+    };
 }
 
 function roleGrants(model: AccessModel, name: string): Permission[] | undefined {
@@ -83,12 +180,26 @@ function matchTenantApps(tenant: AccessModel, spec: AccessModel): AccessModel {
     };
 }
 
+/** The keys of `model`'s organizations that neither side only references (an existing one is never added or removed). */
+function managedOrganizations(model: AccessModel, other: AccessModel): string[] {
+    const existing = new Set([...(model.organizations?.list ?? []), ...(other.organizations?.list ?? [])].filter((o) => o.existing === true).map((o) => o.key));
+    return (model.organizations?.list ?? []).map((o) => o.key).filter((k) => !existing.has(k));
+}
+
+/** `organizationsAdded`/`organizationsRemoved` (or of roles) from the names on each side. */
+function addedAndRemoved<K extends "organizations" | "organizationRoles">(what: K, before: string[], after: string[]): Record<`${K}Added` | `${K}Removed`, string[]> {
+    const then = new Set(before);
+    const now = new Set(after);
+    return { [`${what}Added`]: after.filter((n) => !then.has(n)), [`${what}Removed`]: before.filter((n) => !now.has(n)) } as Record<`${K}Added` | `${K}Removed`, string[]>;
+}
+
 export function diffAccess(baseModel: AccessModel, headModel: AccessModel, options: DiffOptions = {}): AccessDiff {
     let base = baseModel;
     let head = headModel;
-    const untouched = { apps: [] as string[], roles: [] as string[] };
+    const untouched = { apps: [] as string[], roles: [] as string[], organizations: [] as string[] };
     if (options.headNamesWhatChanges === true) {
-        base = matchTenantApps(base, head);
+        base = matchTenantOrganizations(matchTenantApps(base, head), head);
+        head = withTenantOrganizations(head, base, untouched.organizations);
         const apps = new Set(head.apps.map((a) => a.name));
         const roles = new Set(head.roles.map((r) => r.name));
         const keptApps = base.apps.filter((a) => !apps.has(a.name));
@@ -108,6 +219,7 @@ export function diffAccess(baseModel: AccessModel, headModel: AccessModel, optio
         rolesAdded: side === "gained" ? [...a.roles] : [],
         rolesRemoved: side === "lost" ? [...a.roles] : [],
         unknownRoles: a.unknownRoles,
+        ...withOrganizationChanges(side === "gained" ? organizationChanges([], a.organizations ?? []) : organizationChanges(a.organizations ?? [], [])),
     });
     const appsAdded = after.apps.filter((a) => !beforeApps.has(a.app)).map((a) => whole(a, "gained"));
     const appsRemoved = before.apps.filter((a) => !afterApps.has(a.app)).map((a) => whole(a, "lost"));
@@ -121,8 +233,9 @@ export function diffAccess(baseModel: AccessModel, headModel: AccessModel, optio
             rolesAdded: a.roles.filter((r) => !b.roles.includes(r)),
             rolesRemoved: b.roles.filter((r) => !a.roles.includes(r)),
             unknownRoles: a.unknownRoles,
+            ...withOrganizationChanges(organizationChanges(b.organizations ?? [], a.organizations ?? [])),
         };
-        return change.gained.length + change.lost.length + change.rolesAdded.length + change.rolesRemoved.length > 0 ? [change] : [];
+        return change.gained.length + change.lost.length + change.rolesAdded.length + change.rolesRemoved.length + (change.organizations?.length ?? 0) > 0 ? [change] : [];
     });
     const beforeRoles = new Set(base.roles.map((r) => r.name));
     const afterRoles = new Set(head.roles.map((r) => r.name));
@@ -149,6 +262,8 @@ export function diffAccess(baseModel: AccessModel, headModel: AccessModel, optio
         rolesRemoved: base.roles.filter((r) => !afterRoles.has(r.name) && r.referenced !== true).map((r) => r.name),
         rolesChanged,
         noLongerHeld: minus(heldBefore, heldAfter),
+        ...addedAndRemoved("organizations", managedOrganizations(base, head), managedOrganizations(head, base)),
+        ...addedAndRemoved("organizationRoles", (base.organizations?.roles ?? []).map((r) => r.name), (head.organizations?.roles ?? []).map((r) => r.name)),
         untouched,
         resourceNames: { ...before.resourceNames, ...after.resourceNames },
     };

@@ -12,6 +12,30 @@ export interface AccessModel {
     resources: AccessResource[];
     roles: AccessRole[];
     apps: AccessApp[];
+    /** Organization roles and organizations; absent when the spec has no organizations part. */
+    organizations?: AccessOrganizations;
+}
+
+/** Organization-level access: what an app may do when it acts for one organization (organization tokens). */
+export interface AccessOrganizations {
+    permissions: string[];
+    roles: AccessOrganizationRole[];
+    /** By key: the spec's key (name, or id for one given by id); a tenant's name, with its id where names repeat. */
+    list: Array<{ key: string; id?: string; existing?: true }>;
+}
+
+export interface AccessOrganizationRole {
+    name: string;
+    /** Organization permissions. */
+    permissions: string[];
+    /** API resource permissions, in tokens with `organization_id` and `resource`. */
+    resources: AccessGrant[];
+}
+
+/** An app's membership: the organization (by key) and the organization roles it holds there. */
+export interface AccessMembership {
+    organization: string;
+    roles: string[];
 }
 
 export interface AccessResource {
@@ -44,6 +68,8 @@ export interface AccessApp {
     /** The App ID, for a tenant's apps. */
     id?: string;
     roles: string[];
+    /** Organizations the app is a member of. */
+    memberships?: AccessMembership[];
 }
 
 /** One permission an app holds, with the roles it holds it through. */
@@ -62,6 +88,10 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The access a validated spec declares. Logto's built-in role is taken as Logto creates it: `all` on the Management API. */
 export function accessFromSpec(spec: ValidSpec, source: string): AccessModel {
+    const orgs = spec.organizations;
+    const memberships = new Map<string, AccessMembership[]>();
+    for (const org of orgs.list) for (const m of org.apps) memberships.set(m.app, [...(memberships.get(m.app) ?? []), { organization: org.key, roles: [...m.roles] }]);
+    const hasOrganizations = orgs.permissions.length + orgs.roles.length + orgs.list.length > 0;
     const roles: AccessRole[] = spec.roles.map((r) => ({ name: r.name, grants: r.permissions.map((g) => ({ resource: g.resource, permissions: [...g.permissions] })) }));
     for (const ref of spec.externalRoles) {
         roles.push(ref.name === BUILT_IN_MANAGEMENT_ROLE
@@ -74,8 +104,19 @@ export function accessFromSpec(spec: ValidSpec, source: string): AccessModel {
         resources: spec.resources.map((r) => ({ indicator: r.indicator, name: r.name, permissions: r.permissions.map((p) => p.name) })),
         roles,
         // An app that takes over an existing one (adoptId) is that app of the tenant.
-        apps: spec.apps.map((a) => ({ name: a.name, ...(a.adoptId === undefined ? {} : { id: a.adoptId }), roles: [...a.roles] })),
+        apps: spec.apps.map((a) => ({ name: a.name, ...(a.adoptId === undefined ? {} : { id: a.adoptId }), roles: [...a.roles], ...withMemberships(memberships.get(a.name)) })),
+        ...(hasOrganizations ? {
+            organizations: {
+                permissions: orgs.permissions.map((p) => p.name),
+                roles: orgs.roles.map((r) => ({ name: r.name, permissions: [...r.permissions], resources: r.resources.map((g) => ({ resource: g.resource, permissions: [...g.permissions] })) })),
+                list: orgs.list.map((o) => ({ key: o.key, ...(o.id === undefined ? {} : { id: o.id }), ...(o.existing ? { existing: true as const } : {}) })),
+            },
+        } : {}),
     };
+}
+
+function withMemberships(memberships: AccessMembership[] | undefined): { memberships?: AccessMembership[] } {
+    return memberships === undefined || memberships.length === 0 ? {} : { memberships };
 }
 
 /**
@@ -87,20 +128,51 @@ export interface TenantTopology {
     resources: Array<{ name: string; indicator: string; scopes: Array<{ name: string }> }>;
     roles: Array<{ role: { name: string }; scopes: Array<{ name: string; resource: { indicator: string } }> }>;
     apps: Array<{ app: { id: string; name: string }; roles: Array<{ name: string }> }>;
+    /** Absent when the organizations were not read. */
+    organizations?: TenantOrganizations;
+}
+
+/** A tenant's organization permissions, M2M organization roles, organizations and their member apps. */
+export interface TenantOrganizations {
+    scopes: Array<{ name: string }>;
+    roles: Array<{ role: { name: string }; scopes: Array<{ name: string }>; resourceScopes: Array<{ name: string; resource: { indicator: string } }> }>;
+    organizations: Array<{ organization: { id: string; name: string }; apps: Array<{ id: string; roles: Array<{ name: string }> }> }>;
+}
+
+function grantsOf(scopes: Array<{ name: string; resource: { indicator: string } }>): AccessGrant[] {
+    const grants = new Map<string, string[]>();
+    for (const s of scopes) grants.set(s.resource.indicator, [...(grants.get(s.resource.indicator) ?? []), s.name]);
+    return [...grants].map(([resource, permissions]) => ({ resource, permissions }));
+}
+
+/** Organizations keyed by name, with the id where names repeat (Logto allows that). */
+function organizationKeys(orgs: TenantOrganizations["organizations"]): string[] {
+    const count = new Map<string, number>();
+    for (const { organization: o } of orgs) count.set(o.name, (count.get(o.name) ?? 0) + 1);
+    return orgs.map(({ organization: o }) => ((count.get(o.name) ?? 0) > 1 ? `${o.name} (${o.id})` : o.name));
 }
 
 /** The access a live tenant grants, read through the Management API. */
 export function accessFromTenant(tenant: TenantTopology, source: string): AccessModel {
+    const orgs = tenant.organizations;
+    const orgKeys = orgs === undefined ? [] : organizationKeys(orgs.organizations);
+    const memberships = new Map<string, AccessMembership[]>();
+    orgs?.organizations.forEach(({ apps }, i) => {
+        for (const a of apps) memberships.set(a.id, [...(memberships.get(a.id) ?? []), { organization: orgKeys[i]!, roles: a.roles.map((r) => r.name) }]);
+    });
     return {
         source,
         managementIndicator: tenant.managementIndicator,
         resources: tenant.resources.map((r) => ({ indicator: r.indicator, name: r.name, permissions: r.scopes.map((s) => s.name) })),
-        roles: tenant.roles.map(({ role, scopes }) => {
-            const grants = new Map<string, string[]>();
-            for (const s of scopes) grants.set(s.resource.indicator, [...(grants.get(s.resource.indicator) ?? []), s.name]);
-            return { name: role.name, grants: [...grants].map(([resource, permissions]) => ({ resource, permissions })) };
+        roles: tenant.roles.map(({ role, scopes }) => ({ name: role.name, grants: grantsOf(scopes) })),
+        apps: tenant.apps.map(({ app, roles }) => ({ name: app.name, id: app.id, roles: roles.map((r) => r.name), ...withMemberships(memberships.get(app.id)) })),
+        ...(orgs === undefined ? {} : {
+            organizations: {
+                permissions: orgs.scopes.map((s) => s.name),
+                roles: orgs.roles.map(({ role, scopes, resourceScopes }) => ({ name: role.name, permissions: scopes.map((s) => s.name), resources: grantsOf(resourceScopes) })),
+                list: orgs.organizations.map(({ organization }, i) => ({ key: orgKeys[i]!, id: organization.id })),
+            },
         }),
-        apps: tenant.apps.map(({ app, roles }) => ({ name: app.name, id: app.id, roles: roles.map((r) => r.name) })),
     };
 }
 
@@ -151,11 +223,49 @@ export function holdingsOf(model: AccessModel, app: AccessApp): { holdings: Hold
     return { holdings, unknownRoles };
 }
 
+/** One permission an app holds in an organization: an organization permission, or one of an API resource. */
+export interface OrganizationHolding {
+    permission: string;
+    /** The indicator, for an API resource's permission; absent for an organization permission. */
+    resource?: string;
+    via: string[];
+}
+
+/** What an app may do in one organization: its organization roles there and what they grant. */
+export interface OrganizationAccess {
+    organization: string;
+    roles: string[];
+    holdings: OrganizationHolding[];
+}
+
+/** What one app may do in each organization it is a member of, organizations in key order. */
+export function organizationAccessOf(model: AccessModel, app: AccessApp): OrganizationAccess[] {
+    const roles = new Map((model.organizations?.roles ?? []).map((r) => [r.name, r]));
+    return (app.memberships ?? []).map((m) => {
+        const held = new Map<string, OrganizationHolding>();
+        const hold = (permission: string, resource: string | undefined, via: string): void => {
+            const key = `${resource ?? ""}\n${permission}`;
+            const h = held.get(key) ?? { permission, ...(resource === undefined ? {} : { resource }), via: [] };
+            if (!h.via.includes(via)) h.via.push(via);
+            held.set(key, h);
+        };
+        for (const name of m.roles) {
+            const role = roles.get(name);
+            for (const p of role?.permissions ?? []) hold(p, undefined, name);
+            for (const g of role?.resources ?? []) for (const p of g.permissions) hold(p, g.resource, name);
+        }
+        // Organization permissions first, then API resources by indicator.
+        const holdings = [...held.values()].sort((a, b) => byText(a.resource ?? "", b.resource ?? "") || byText(a.permission, b.permission));
+        for (const h of holdings) h.via.sort(byText);
+        return { organization: m.organization, roles: [...m.roles].sort(byText), holdings };
+    }).sort((a, b) => byText(a.organization, b.organization));
+}
+
 /** The matrix: every app with what it holds, apps in name order. */
 export interface AccessMatrix {
     source: string;
     managementIndicator: string;
-    apps: Array<{ app: string; id?: string; roles: string[]; holdings: Array<Holding & { fullTenantControl?: true }>; unknownRoles: string[] }>;
+    apps: Array<{ app: string; id?: string; roles: string[]; holdings: Array<Holding & { fullTenantControl?: true }>; unknownRoles: string[]; organizations?: OrganizationAccess[] }>;
     /** Declared permissions that no app holds. */
     unheld: Array<{ resource: string; permission: string }>;
     resourceNames: Record<string, string>;
@@ -171,6 +281,7 @@ export function accessMatrix(model: AccessModel): AccessMatrix {
             roles: [...app.roles],
             holdings: holdings.map((h) => (isFullTenantControl(model, h.resource, h.permission) ? { ...h, fullTenantControl: true as const } : h)),
             unknownRoles,
+            ...(app.memberships === undefined ? {} : { organizations: organizationAccessOf(model, app) }),
         };
     }).sort((a, b) => byText(a.app, b.app));
     const held = new Set(apps.flatMap((a) => a.holdings.map((h) => `${h.resource}\n${h.permission}`)));

@@ -1,5 +1,5 @@
-import { hasChanges, type AccessDiff, type AppChange } from "./diff";
-import { isFullTenantControl, type AccessMatrix, type Holding } from "./model";
+import { hasChanges, type AccessDiff, type AppChange, type OrganizationChange } from "./diff";
+import { isFullTenantControl, type AccessMatrix, type Holding, type OrganizationAccess, type OrganizationHolding } from "./model";
 
 /**
  * The access matrix and the access diff for people (text), for a pull-request comment (markdown, mermaid) and for
@@ -23,6 +23,27 @@ function holdingLine(names: Record<string, string>, mgmt: string, h: Holding, si
     return `  ${sign}${h.permission} on ${resourceLabel(names, h.resource)} via ${h.via.join(", ")}${flag}`;
 }
 
+/** An organization permission, or an API resource's permission, held in an organization. */
+function orgHoldingText(names: Record<string, string>, h: OrganizationHolding): string {
+    return h.resource === undefined ? `${h.permission} (organization permission)` : `${h.permission} on ${resourceLabel(names, h.resource)}`;
+}
+
+function organizationsText(names: Record<string, string>, orgs: OrganizationAccess[]): string[] {
+    return orgs.flatMap((o) => [
+        `  in organization ${o.organization} (organization roles: ${o.roles.join(", ") || "none"})`,
+        ...o.holdings.map((h) => `    ${orgHoldingText(names, h)} via ${h.via.join(", ")}`),
+        ...(o.holdings.length === 0 ? ["    holds no permission there"] : []),
+    ]);
+}
+
+function organizationChangeText(names: Record<string, string>, c: OrganizationChange): string[] {
+    const roles = [...c.rolesAdded.map((r) => `+ ${r}`), ...c.rolesRemoved.map((r) => `- ${r}`)].join(", ");
+    const head = c.joined === true ? `  + joins organization ${c.organization} (organization roles: ${c.rolesAdded.join(", ") || "none"})`
+        : c.left === true ? `  - leaves organization ${c.organization} (organization roles: ${c.rolesRemoved.join(", ") || "none"})`
+            : `  in organization ${c.organization}${roles === "" ? "" : ` (organization roles: ${roles})`}`;
+    return [head, ...c.gained.map((h) => `    + ${orgHoldingText(names, h)} via ${h.via.join(", ")}`), ...c.lost.map((h) => `    - ${orgHoldingText(names, h)} via ${h.via.join(", ")}`)];
+}
+
 function matrixText(m: AccessMatrix): string {
     const lines = [`Access of ${m.source} (Management API: ${m.managementIndicator})`, ""];
     for (const a of m.apps) {
@@ -30,6 +51,7 @@ function matrixText(m: AccessMatrix): string {
         for (const h of a.holdings) lines.push(holdingLine(m.resourceNames, m.managementIndicator, h));
         for (const r of a.unknownRoles) lines.push(`  ? role ${r}: not declared in the spec, its permissions are in Logto`);
         if (a.holdings.length === 0 && a.unknownRoles.length === 0) lines.push("  holds no permission");
+        lines.push(...organizationsText(m.resourceNames, a.organizations ?? []));
     }
     if (m.apps.length === 0) lines.push("no apps");
     if (m.unheld.length > 0) lines.push("", "Permissions no app holds:", ...m.unheld.map((p) => `  ${p.permission} on ${resourceLabel(m.resourceNames, p.resource)}`));
@@ -44,6 +66,7 @@ function changeText(d: AccessDiff, c: AppChange, what: string): string[] {
         lines.push(`  roles: ${[...c.rolesAdded.map((r) => `+ ${r}`), ...c.rolesRemoved.map((r) => `- ${r}`)].join(", ")}`);
     }
     for (const r of c.unknownRoles) lines.push(`  ? role ${r}: not declared in the spec, its permissions are in Logto`);
+    for (const o of c.organizations ?? []) lines.push(...organizationChangeText(d.resourceNames, o));
     return lines;
 }
 
@@ -59,10 +82,19 @@ function diffText(d: AccessDiff): string {
         lines.push(`Role ${r.role}: ${[...r.gained.map((p) => `+ ${p.permission} on ${p.resource}`), ...r.lost.map((p) => `- ${p.permission} on ${p.resource}`)].join("; ")}`);
     }
     if (d.noLongerHeld.length > 0) lines.push("No app holds any more:", ...d.noLongerHeld.map((p) => `  ${p.permission} on ${resourceLabel(d.resourceNames, p.resource)}`));
-    if (d.untouched.apps.length + d.untouched.roles.length > 0) {
-        lines.push("", `Not in the spec, left as they are: ${d.untouched.apps.length} apps, ${d.untouched.roles.length} roles`);
+    if (d.organizationsAdded.length > 0) lines.push(`Organizations added: ${d.organizationsAdded.join(", ")}`);
+    if (d.organizationsRemoved.length > 0) lines.push(`Organizations removed: ${d.organizationsRemoved.join(", ")}`);
+    if (d.organizationRolesAdded.length > 0) lines.push(`Organization roles added: ${d.organizationRolesAdded.join(", ")}`);
+    if (d.organizationRolesRemoved.length > 0) lines.push(`Organization roles removed: ${d.organizationRolesRemoved.join(", ")}`);
+    if (d.untouched.apps.length + d.untouched.roles.length + d.untouched.organizations.length > 0) {
+        lines.push("", `Not in the spec, left as they are: ${untouchedCounts(d)}`);
     }
     return lines.join("\n");
+}
+
+function untouchedCounts(d: AccessDiff): string {
+    const orgs = d.untouched.organizations.length > 0 ? `, ${d.untouched.organizations.length} organizations` : "";
+    return `${d.untouched.apps.length} apps, ${d.untouched.roles.length} roles${orgs}`;
 }
 
 // ---- markdown -----------------------------------------------------------------------------------------------
@@ -100,7 +132,16 @@ function matrixMarkdown(m: AccessMatrix): string {
     }
     const lines = [`### Access of ${mdCode(m.source)}`, "", ...table(["App", "Permission", "API resource", "Through roles"], rows)];
     if (m.unheld.length > 0) lines.push("", `**Permissions no app holds:** ${m.unheld.map((p) => `${mdCode(p.permission)} on ${mdResource(m.resourceNames, p.resource)}`).join(", ")}`);
+    const orgRows = m.apps.flatMap((a) => (a.organizations ?? []).flatMap((o) => (o.holdings.length === 0
+        ? [[mdText(a.app), mdText(o.organization), "(none)", "", o.roles.map(mdText).join(", ")]]
+        : o.holdings.map((h) => [mdText(a.app), mdText(o.organization), mdCode(h.permission), mdOrgTarget(m.resourceNames, h), h.via.map(mdText).join(", ")]))));
+    if (orgRows.length > 0) lines.push("", "#### In organizations (organization tokens)", "", ...table(["App", "Organization", "Permission", "API resource", "Through organization roles"], orgRows));
     return lines.join("\n");
+}
+
+/** The API resource of an organization holding, or that it is an organization permission. */
+function mdOrgTarget(names: Record<string, string>, h: OrganizationHolding): string {
+    return h.resource === undefined ? "(organization permission)" : mdResource(names, h.resource);
 }
 
 function diffMarkdown(d: AccessDiff): string {
@@ -125,6 +166,21 @@ function diffMarkdown(d: AccessDiff): string {
     for (const c of d.appsRemoved) add(c, " (app removed)");
     for (const c of d.appsChanged) add(c, "");
     if (rows.length > 0) lines.push(...table(["App", "Change", "Permission", "API resource", "Through roles"], rows), "");
+    const orgRows: string[][] = [];
+    for (const c of [...d.appsAdded, ...d.appsRemoved, ...d.appsChanged]) {
+        for (const o of c.organizations ?? []) {
+            const app = mdText(c.app);
+            const org = mdText(o.organization);
+            if (o.joined === true) orgRows.push([app, org, "➕ joins", "", "", o.rolesAdded.map(mdText).join(", ")]);
+            if (o.left === true) orgRows.push([app, org, "➖ leaves", "", "", o.rolesRemoved.map(mdText).join(", ")]);
+            if (o.joined !== true && o.left !== true && o.rolesAdded.length + o.rolesRemoved.length > 0) {
+                orgRows.push([app, org, "roles", "", "", [...o.rolesAdded.map((r) => `+ ${mdText(r)}`), ...o.rolesRemoved.map((r) => `− ${mdText(r)}`)].join(", ")]);
+            }
+            for (const h of o.gained) orgRows.push([app, org, "➕ gains", mdCode(h.permission), mdOrgTarget(d.resourceNames, h), h.via.map(mdText).join(", ")]);
+            for (const h of o.lost) orgRows.push([app, org, "➖ loses", mdCode(h.permission), mdOrgTarget(d.resourceNames, h), h.via.map(mdText).join(", ")]);
+        }
+    }
+    if (orgRows.length > 0) lines.push("#### In organizations", "", ...table(["App", "Organization", "Change", "Permission", "API resource", "Through organization roles"], orgRows), "");
     if (d.rolesAdded.length > 0) lines.push(`**Roles added:** ${d.rolesAdded.map(mdText).join(", ")}  `);
     if (d.rolesRemoved.length > 0) lines.push(`**Roles removed:** ${d.rolesRemoved.map(mdText).join(", ")}  `);
     for (const r of d.rolesChanged) {
@@ -132,7 +188,11 @@ function diffMarkdown(d: AccessDiff): string {
         lines.push(`**Role ${mdText(r.role)}:** ${parts.join(", ")}  `);
     }
     if (d.noLongerHeld.length > 0) lines.push(`**No app holds any more:** ${d.noLongerHeld.map((p) => `${mdCode(p.permission)} on ${mdResource(d.resourceNames, p.resource)}`).join(", ")}  `);
-    if (d.untouched.apps.length + d.untouched.roles.length > 0) lines.push("", `_Not in the spec, left as they are: ${d.untouched.apps.length} apps, ${d.untouched.roles.length} roles._`);
+    if (d.organizationsAdded.length > 0) lines.push(`**Organizations added:** ${d.organizationsAdded.map(mdText).join(", ")}  `);
+    if (d.organizationsRemoved.length > 0) lines.push(`**Organizations removed:** ${d.organizationsRemoved.map(mdText).join(", ")}  `);
+    if (d.organizationRolesAdded.length > 0) lines.push(`**Organization roles added:** ${d.organizationRolesAdded.map(mdText).join(", ")}  `);
+    if (d.organizationRolesRemoved.length > 0) lines.push(`**Organization roles removed:** ${d.organizationRolesRemoved.map(mdText).join(", ")}  `);
+    if (d.untouched.apps.length + d.untouched.roles.length + d.untouched.organizations.length > 0) lines.push("", `_Not in the spec, left as they are: ${untouchedCounts(d)}._`);
     return lines.join("\n").trimEnd();
 }
 
@@ -150,13 +210,13 @@ class MermaidGraph {
     private readonly edges = new Set<string>();
     readonly classes = new Map<string, Set<string>>();
 
-    node(kind: "app" | "role" | "perm" | "res", key: string, label: string): string {
+    node(kind: "app" | "role" | "perm" | "res" | "org", key: string, label: string): string {
         const k = `${kind}\n${key}`;
         let id = this.ids.get(k);
         if (id === undefined) {
             id = `${kind}${this.ids.size}`;
             this.ids.set(k, id);
-            const shape = kind === "app" ? [`[${mmLabel(label)}]`] : kind === "role" ? [`([${mmLabel(label)}])`] : kind === "perm" ? [`{{${mmLabel(label)}}}`] : [`[(${mmLabel(label)})]`];
+            const shape = kind === "app" ? [`[${mmLabel(label)}]`] : kind === "role" || kind === "org" ? [`([${mmLabel(label)}])`] : kind === "perm" ? [`{{${mmLabel(label)}}}`] : [`[(${mmLabel(label)})]`];
             this.nodes.push(`    ${id}${shape[0]}`);
         }
         return id;
@@ -198,11 +258,28 @@ function path(g: MermaidGraph, names: Record<string, string>, mgmt: string, app:
     if (style === "loses") g.mark(p, "lost");
 }
 
+/** app -> "role in organization" -> permission -> resource (an organization permission ends at its node). */
+function organizationPath(g: MermaidGraph, names: Record<string, string>, app: string, organization: string, h: OrganizationHolding, style: "plain" | "gains" | "loses"): void {
+    const a = g.node("app", app, app);
+    const p = h.resource === undefined
+        ? g.node("perm", `org\n${h.permission}`, `${h.permission} (organization permission)`)
+        : g.node("perm", `${h.resource}\n${h.permission}`, h.permission);
+    for (const via of h.via) {
+        const role = g.node("org", `${organization}\n${via}`, `${via} in ${organization}`);
+        g.edge(a, role, style);
+        g.edge(role, p, style);
+    }
+    if (h.resource !== undefined) g.edge(p, g.node("res", h.resource, names[h.resource] === undefined ? h.resource : `${names[h.resource]} ${h.resource}`));
+    if (style === "gains") g.mark(p, "gained");
+    if (style === "loses") g.mark(p, "lost");
+}
+
 function matrixMermaid(m: AccessMatrix): string {
     const g = new MermaidGraph();
     for (const a of m.apps) {
         g.node("app", a.app, a.app);
         for (const h of a.holdings) path(g, m.resourceNames, m.managementIndicator, a.app, h, "plain");
+        for (const o of a.organizations ?? []) for (const h of o.holdings) organizationPath(g, m.resourceNames, a.app, o.organization, h, "plain");
     }
     return g.render(classDefs);
 }
@@ -213,6 +290,10 @@ function diffMermaid(d: AccessDiff): string {
         g.node("app", c.app, c.app);
         for (const h of c.gained) path(g, d.resourceNames, d.managementIndicator, c.app, h, "gains");
         for (const h of c.lost) path(g, d.resourceNames, d.managementIndicator, c.app, h, "loses");
+        for (const o of c.organizations ?? []) {
+            for (const h of o.gained) organizationPath(g, d.resourceNames, c.app, o.organization, h, "gains");
+            for (const h of o.lost) organizationPath(g, d.resourceNames, c.app, o.organization, h, "loses");
+        }
     }
     return g.render(classDefs);
 }

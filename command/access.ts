@@ -53,13 +53,16 @@ export const access: Subcommand = {
     help: `Prints the access matrix of SPEC: for each app, the permissions it holds on each API resource and through
 which roles; the Management API's "all" is marked as full tenant control. Logto's built-in role "Logto
 Management API access" is taken as Logto creates it (all on the Management API); another role the spec names
-without declaring it is shown as unknown (its permissions are in Logto).
+without declaring it is shown as unknown (its permissions are in Logto). Organizations: per app and
+organization, the organization permissions and API permissions it holds there and through which organization
+roles.
 
   --base BASE     print only what changes from BASE to SPEC: permissions gained and lost per app, apps and
                   roles added and removed, permissions no app holds any more. BASE is a spec file (e.g. from
                   git show origin/main:m2m.yaml), - for stdin, or live: the tenant, to see what an up of SPEC
                   changes in access (drift made in the Console shows as access). Apps and roles of the tenant
-                  that SPEC does not name are left out: an up leaves them as they are.
+                  that SPEC does not name are left out: an up leaves them as they are (so are its
+                  other organizations). Memberships joined and left, organization grants gained and lost.
                   Exit code 1 when access changes.
   --live          the matrix of the tenant itself (no SPEC)
   --tenant-id ID  the Logto Cloud tenant of an offline spec (default env LOGTO_TENANT_ID)

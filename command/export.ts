@@ -9,7 +9,8 @@ export const exportCommand: Subcommand = {
     help: `Reads the tenant with the bootstrap app (LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_TENANT_ID
 for Logto Cloud: the providers' settings) and writes the spec of its M2M topology: API resources with their
 permissions and token lifetimes, M2M roles with their permissions, M2M apps with their roles and the names and
-expiries of their named secrets (never a secret value). The Management API and the role "Logto Management API
+expiries of their named secrets (never a secret value), organization permissions and M2M organization roles
+(adopt: true) and organizations by id with their member apps and organization roles. The Management API and the role "Logto Management API
 access" come out as references. Each resource and role says adopt: true and each app its adoptId, so the first
 pulumi up of the spec takes every object over as it is, writing nothing. What the spec cannot express is listed
 on stderr and in the spec's header comment, never dropped silently. Progress goes to stderr.

@@ -261,7 +261,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
             this.organizationScopes[p.name] = new OrganizationScope(childName(name, "organization-permission", p.name), {
                 name: p.name,
                 ...(p.description !== undefined ? { description: p.description } : {}),
-                ...adoptIf(undefined),
+                ...adoptIf(p.adopt),
             }, managed);
         }
         const orgRoleGrants = new Map<string, { permissions: string[]; resources: Grants }>();
@@ -271,7 +271,7 @@ export class LogtoM2M extends pulumi.ComponentResource {
                 ...(role.description !== undefined ? { description: role.description } : {}),
                 organizationScopeIds: role.permissions.map((p) => this.organizationScopes[p]!.id),
                 resourceScopeIds: role.resources.flatMap((g) => g.permissions.map((p) => scopeIds.get(`${g.resource}#${p}`)!)),
-                ...adoptIf(undefined),
+                ...adoptIf(role.adopt),
             }, managed);
             orgRoleGrants.set(role.name, { permissions: [...role.permissions].sort(), resources: mergeGrants({}, Object.fromEntries(role.resources.map((g) => [g.resource, g.permissions]))) });
         }

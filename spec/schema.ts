@@ -126,11 +126,14 @@ export const appSchema = z.strictObject({
 const organizationPermissionName = text("an organization permission name", logtoLimits.organizationName)
     .regex(/^\S+$/, "an organization permission name must not contain whitespace");
 
-const organizationPermissionSchema = z.preprocess(
+/** @internal */
+export const organizationPermissionSchema = z.preprocess(
     byName,
     z.strictObject({
         name: organizationPermissionName,
         description: optionalText("an organization permission description", logtoLimits.organizationDescription).optional(),
+        /** Take over an existing organization permission of this name (names are unique per tenant). */
+        adopt: adoptFlag,
     }),
 );
 
@@ -142,6 +145,8 @@ export const organizationRoleSchema = z.strictObject({
     permissions: z.array(text("an organization permission name")).default([]),
     /** Permissions of API resources, for the app's organization tokens with `resource`. */
     resources: z.array(roleGrantSchema).default([]),
+    /** Take over an existing organization role of this name (names are unique per tenant). */
+    adopt: adoptFlag,
 });
 
 /** @internal */
@@ -226,6 +231,7 @@ export interface OrganizationRoleInput {
     description?: string;
     permissions?: string[];
     resources?: RoleGrantInput[];
+    adopt?: boolean;
 }
 export interface OrganizationInput {
     name?: string;
@@ -236,7 +242,8 @@ export interface OrganizationInput {
     apps?: { app: string; roles?: string[] }[];
 }
 export interface OrganizationsInput {
-    permissions?: PermissionInput[];
+    /** Organization permissions: a name, or a name with a description and `adopt`. */
+    permissions?: Array<string | { name: string; description?: string; adopt?: boolean }>;
     roles?: OrganizationRoleInput[];
     list?: OrganizationInput[];
 }
@@ -314,6 +321,8 @@ export interface OrganizationRoleSpec {
     description?: string;
     permissions: string[];
     resources: RoleGrant[];
+    /** Take over an existing organization role of this name instead of failing. */
+    adopt?: boolean;
 }
 
 /** An app's membership in an organization. */
@@ -335,7 +344,8 @@ export interface OrganizationSpec {
 }
 
 export interface OrganizationsSpec {
-    permissions: PermissionSpec[];
+    /** `adopt`: take over an existing organization permission of this name instead of failing. */
+    permissions: Array<PermissionSpec & { adopt?: boolean }>;
     roles: OrganizationRoleSpec[];
     list: OrganizationSpec[];
 }

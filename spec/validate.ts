@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { parseExpiry } from "../providers/validation";
 import {
-    DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, appSchema, organizationsSchema, resourceSchema, roleSchema, specSchema,
+    DEFAULT_SECRET_NAME, MANAGEMENT_API, MANAGEMENT_API_SCOPE, appSchema, organizationEntrySchema, organizationPermissionSchema, organizationRoleSchema, organizationsSchema, resourceSchema, roleSchema, specSchema,
     type AppSpec, type ExternalRoleRef, type OrganizationsSpec, type RawSpec, type ResourceSpec, type RoleSpec, type ValidSpec,
 } from "./schema";
 
@@ -84,12 +84,24 @@ interface SalvagedSpec {
     resources: Salvaged<RawSpec["resources"][number]>;
     roles: Salvaged<RawSpec["roles"][number]>;
     apps: Salvaged<RawSpec["apps"][number]>;
-    /** The organizations part; undefined when absent or its shape is wrong (its own errors are the shape's). */
-    organizations?: z.output<typeof organizationsSchema>;
+    /** The organizations part with its well-shaped entries; undefined when absent or not an object. */
+    organizations?: SalvagedOrganizations;
     /** Indicators of resources whose shape is wrong: roles may name them without an "unknown resource" error. */
     brokenIndicators: Set<string>;
     /** Names of roles whose shape is wrong: apps may name them without an "unknown role" error. */
     brokenRoleNames: Set<string>;
+}
+
+type RawOrganizations = z.output<typeof organizationsSchema>;
+
+/** The organizations part's lists with every well-shaped entry, and the names the broken ones declare. */
+interface SalvagedOrganizations {
+    permissions: Salvaged<RawOrganizations["permissions"][number]>;
+    roles: Salvaged<RawOrganizations["roles"][number]>;
+    list: Salvaged<RawOrganizations["list"][number]>;
+    /** Organization permissions and roles whose shape is wrong: references to them are no "unknown" error. */
+    brokenPermissionNames?: Set<string>;
+    brokenRoleNames?: Set<string>;
 }
 
 /**
@@ -102,13 +114,14 @@ function salvage(input: unknown): SalvagedSpec | undefined {
     const lists = input as Record<string, unknown>;
     const brokenIndicators = new Set<string>();
     const brokenRoleNames = new Set<string>();
-    const entries = <S extends z.ZodType>(key: string, schema: S, broken?: { field: string; into: Set<string> }): Salvaged<z.output<S>> => {
-        const list = lists[key];
+    const entries = <S extends z.ZodType>(key: string, schema: S, broken?: { field: string; into: Set<string>; plainName?: true }, from = lists): Salvaged<z.output<S>> => {
+        const list = from[key];
         if (!Array.isArray(list)) return [];
         return list.map((entry) => {
             const parsed = schema.safeParse(entry);
             if (parsed.success) return parsed.data;
-            const value = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>)[broken?.field ?? ""] : undefined;
+            // An entry written as a plain name (an organization permission) declares that name.
+            const value = typeof entry === "string" && broken?.plainName === true ? entry : entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>)[broken?.field ?? ""] : undefined;
             if (broken !== undefined && typeof value === "string") broken.into.add(value);
             return undefined;
         });
@@ -121,12 +134,22 @@ function salvage(input: unknown): SalvagedSpec | undefined {
         brokenIndicators,
         brokenRoleNames,
     };
-}
 
-function salvagedOrganizations(value: unknown): { organizations?: z.output<typeof organizationsSchema> } {
-    if (value === undefined) return {};
-    const parsed = organizationsSchema.safeParse(value);
-    return parsed.success ? { organizations: parsed.data } : {};
+    function salvagedOrganizations(value: unknown): { organizations?: SalvagedOrganizations } {
+        if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+        const part = value as Record<string, unknown>;
+        const brokenPermissionNames = new Set<string>();
+        const brokenOrganizationRoles = new Set<string>();
+        return {
+            organizations: {
+                permissions: entries("permissions", organizationPermissionSchema, { field: "name", into: brokenPermissionNames, plainName: true }, part),
+                roles: entries("roles", organizationRoleSchema, { field: "name", into: brokenOrganizationRoles }, part),
+                list: entries("list", organizationEntrySchema, undefined, part),
+                brokenPermissionNames,
+                brokenRoleNames: brokenOrganizationRoles,
+            },
+        };
+    }
 }
 
 /**
@@ -264,13 +287,14 @@ class CrossReferences {
         if (org === undefined) return { permissions: [], roles: [], list: [] };
         const base = "organizations";
         this.unique(org.permissions, (p) => p.name, (i) => `${base}.permissions[${i}].name`, "organization permission");
-        const permissions = new Set(org.permissions.map((p) => p.name));
+        const permissions = new Set(present(org.permissions).map(([p]) => p.name));
+        const knownPermissions = new Set([...permissions, ...(org.brokenPermissionNames ?? [])]);
         this.unique(org.roles, (r) => r.name, (i) => `${base}.roles[${i}].name`, "organization role name");
-        const roles = org.roles.map((role, i) => {
+        const roles = present(org.roles).map(([role, i]) => {
             const at = `${base}.roles[${i}]`;
             this.unique(role.permissions, (p) => p, (j) => `${at}.permissions[${j}]`, "organization permission");
             role.permissions.forEach((p, j) => {
-                if (!permissions.has(p)) {
+                if (!knownPermissions.has(p)) {
                     this.issue(`${at}.permissions[${j}]`, `unknown organization permission ${JSON.stringify(p)} (declared under organizations.permissions: ${[...permissions].join(", ") || "none"})`);
                 }
             });
@@ -282,11 +306,14 @@ class CrossReferences {
                 return { resource: indicator ?? grant.resource, permissions: [...grant.permissions] };
             });
             this.unique(resources, (g) => g.resource, (j) => `${at}.resources[${j}].resource`, "resource");
-            return { name: role.name, ...(role.description ? { description: role.description } : {}), permissions: [...role.permissions], resources };
+            return { name: role.name, ...(role.description ? { description: role.description } : {}), permissions: [...role.permissions], resources, ...(role.adopt === undefined ? {} : { adopt: role.adopt }) };
         });
         const roleNames = new Set(roles.map((r) => r.name));
+        const knownRoles = new Set([...roleNames, ...(org.brokenRoleNames ?? [])]);
         const appNames = new Set(present(this.raw.apps).map(([a]) => a.name));
+        // Holes stay (a broken entry), so that the paths below keep the spec's indices.
         const list = org.list.map((entry, i) => {
+            if (entry === undefined) return undefined;
             const at = `${base}.list[${i}]`;
             const existing = entry.existing === true || entry.id !== undefined;
             this.unique(entry.apps, (m) => m.app, (j) => `${at}.apps[${j}].app`, "app");
@@ -294,7 +321,7 @@ class CrossReferences {
                 if (!appNames.has(m.app)) this.issue(`${at}.apps[${j}].app`, `unknown app ${JSON.stringify(m.app)} (declared under apps: ${[...appNames].join(", ") || "none"})`);
                 this.unique(m.roles, (r) => r, (k) => `${at}.apps[${j}].roles[${k}]`, "organization role");
                 m.roles.forEach((r, k) => {
-                    if (!roleNames.has(r)) this.issue(`${at}.apps[${j}].roles[${k}]`, `unknown organization role ${JSON.stringify(r)} (declared under organizations.roles: ${[...roleNames].join(", ") || "none"})`);
+                    if (!knownRoles.has(r)) this.issue(`${at}.apps[${j}].roles[${k}]`, `unknown organization role ${JSON.stringify(r)} (declared under organizations.roles: ${[...roleNames].join(", ") || "none"})`);
                 });
             });
             return {
@@ -310,9 +337,9 @@ class CrossReferences {
         // The key names the organization in the outputs and in the stack: the same name twice is one too many.
         this.unique(list, (o) => o.key, (i) => `${base}.list[${i}].${list[i]!.id !== undefined ? "id" : "name"}`, "organization");
         return {
-            permissions: org.permissions.map((p) => (p.description === undefined ? { name: p.name } : { name: p.name, description: p.description })),
+            permissions: present(org.permissions).map(([p]) => ({ name: p.name, ...(p.description === undefined ? {} : { description: p.description }), ...(p.adopt === undefined ? {} : { adopt: p.adopt }) })),
             roles,
-            list,
+            list: present(list).map(([o]) => o),
         };
     }
 

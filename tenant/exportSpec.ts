@@ -4,6 +4,7 @@ import {
     type AppInput, type ResourceInput, type RoleInput, type SecretInput, type SpecInput,
 } from "../spec/schema";
 import { formatPath, validateSpec } from "../spec/validate";
+import { exportOrganizations, type ExportedOrganizations } from "./exportOrganizations";
 import type { TenantSnapshot } from "./reader";
 
 /**
@@ -16,7 +17,7 @@ export interface ExportedSpec {
     spec: SpecInput;
     /** One line each, naming the Logto object (and its id) and what happens to it. */
     warnings: string[];
-    counts: { resources: number; permissions: number; roles: number; referencedRoles: number; apps: number; secrets: number };
+    counts: { resources: number; permissions: number; roles: number; referencedRoles: number; apps: number; secrets: number } & Partial<ExportedOrganizations["counts"]>;
 }
 
 export interface ExportOptions {
@@ -174,7 +175,13 @@ export function exportSpec(snapshot: TenantSnapshot, options: ExportOptions = {}
         secretCount += specSecrets.length;
         apps.push(entry);
     }
-    const spec: SpecInput = { resources, roles, apps };
+    const orgs = exportOrganizations(snapshot.organizations, {
+        managementIndicator: mgmt,
+        exportedIndicators,
+        appNames: new Map(apps.map((a) => [a.adoptId!, a.name])),
+        warn,
+    });
+    const spec: SpecInput = { resources, roles, apps, ...(orgs.organizations === undefined ? {} : { organizations: orgs.organizations }) };
     // What is written must pass the spec's own checks: a failure here is a fault of the export, not of the tenant.
     validateSpec(spec, { managementIndicator: mgmt, now, source: "the exported spec" });
     return {
@@ -187,6 +194,8 @@ export function exportSpec(snapshot: TenantSnapshot, options: ExportOptions = {}
             referencedRoles: referenced.size,
             apps: apps.length,
             secrets: secretCount,
+            // Only with an organizations part.
+            ...(orgs.organizations === undefined ? {} : orgs.counts),
         },
     };
 }

@@ -24,6 +24,7 @@ function matching(snapshot: TenantSnapshot, match: string): TenantSnapshot {
     return {
         ...snapshot,
         resources: snapshot.resources.filter((r) => r.indicator === snapshot.managementIndicator || r.name.includes(match) || r.indicator.includes(match)),
+        ...(snapshot.organizations === undefined ? {} : { organizations: { ...snapshot.organizations, scopes: snapshot.organizations.scopes.filter((s) => s.name.includes(match)) } }),
     };
 }
 
@@ -33,7 +34,12 @@ export async function exportTenant(client: ManagementClient, options: ExportTena
     const snapshot = await readTenant(client, {
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-        ...(match !== undefined ? { selectApp: (a) => a.name.includes(match), selectRole: (r) => r.name.includes(match) } : {}),
+        ...(match !== undefined ? {
+            selectApp: (a) => a.name.includes(match),
+            selectRole: (r) => r.name.includes(match),
+            selectOrganization: (o) => o.name.includes(match),
+            selectOrganizationRole: (r) => r.name.includes(match),
+        } : {}),
     });
     const exported = exportSpec(match === undefined ? snapshot : matching(snapshot, match), options.now !== undefined ? { now: options.now } : {});
     return { ...exported, yaml: exportYaml(exported, snapshot.endpoint, new Date(options.now ?? Date.now())) };
@@ -49,6 +55,10 @@ export function exportYaml(exported: ExportedSpec, endpoint: string, at: Date): 
         " adopt: true and adoptId make the first `pulumi up` take each object over as it is, writing nothing;",
         " they are read at create only, and may stay.",
     ];
+    if (counts.organizations !== undefined) {
+        header.push(` Organizations: ${counts.organizationPermissions} permissions and ${counts.organizationRoles} roles to adopt by name, ${counts.organizations} ` +
+            `organizations by id (referenced, never created or deleted) with ${counts.memberships} memberships (re-added once at the first up: idempotent).`);
+    }
     if (exported.warnings.length > 0) {
         header.push("", ` ${exported.warnings.length} thing(s) the spec cannot express:`, ...exported.warnings.map((w) => ` - ${w}`));
     }

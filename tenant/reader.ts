@@ -1,4 +1,4 @@
-import { LogtoApiError, type Application, type ManagementClient, type Resource, type Role, type RoleScope, type Scope } from "../client";
+import { LogtoApiError, type Application, type ManagementClient, type Organization, type OrganizationRole, type OrganizationScope, type Resource, type Role, type RoleScope, type Scope } from "../client";
 
 /**
  * The M2M topology of a live tenant as Logto holds it: every API resource with its permissions, every
@@ -13,6 +13,16 @@ export interface TenantSnapshot {
     resources: Array<Resource & { scopes: Scope[] }>;
     roles: Array<{ role: Role; scopes: RoleScope[] }>;
     apps: Array<{ app: Application; roles: Role[]; secrets: SecretInfo[] }>;
+    /** Organization permissions, M2M organization roles, organizations with their M2M member apps. */
+    organizations?: TenantOrganizationsSnapshot;
+}
+
+export interface TenantOrganizationsSnapshot {
+    scopes: OrganizationScope[];
+    /** M2M organization roles (the only ones an app can hold), with the API resource permissions' indicators. */
+    roles: Array<{ role: OrganizationRole; scopes: OrganizationScope[]; resourceScopes: Array<Scope & { resource: { indicator: string } }> }>;
+    /** Each organization with its member M2M apps (of the apps read) and their organization roles there. */
+    organizations: Array<{ organization: Organization; apps: Array<{ id: string; roles: OrganizationRole[] }> }>;
 }
 
 /** A secret of an app without its value. */
@@ -32,6 +42,10 @@ export interface ReadOptions {
     selectRole?: (role: Role) => boolean;
     /** Read each app's secret names and expiries (default true); access needs only roles, one call less per app. */
     secrets?: boolean;
+    /** Read organizations (default true): these of them, and these organization roles (default: all). */
+    organizations?: boolean;
+    selectOrganization?: (organization: Organization) => boolean;
+    selectOrganizationRole?: (role: OrganizationRole) => boolean;
 }
 
 /** The answer, or undefined when the object is gone (404). */
@@ -73,7 +87,7 @@ const isPresent = <T>(value: T | undefined): value is T => value !== undefined;
 /**
  * Reads the tenant: three listings (resources with their permissions, M2M roles, M2M apps; each complete however
  * Logto orders its pages, see `ManagementClient.listPaged`), then two listings per app (its roles, its secrets)
- * and one per role (its permissions).
+ * and one per role (its permissions); and the organizations' listings (see below).
  */
 export async function readTenant(client: ManagementClient, options: ReadOptions = {}): Promise<TenantSnapshot> {
     const { onProgress } = options;
@@ -102,11 +116,43 @@ export async function readTenant(client: ManagementClient, options: ReadOptions 
         const scopes = await unlessGone(client.listRoleScopes(role.id));
         return scopes === undefined ? undefined : { role, scopes };
     }, progressOf(onProgress, "the permissions of roles", roleList.length))).filter(isPresent);
+    const organizations = options.organizations === false ? undefined
+        : await readOrganizations(client, options, new Map(resources.map((r) => [r.id, r.indicator])), new Set(apps.map((a) => a.app.id)));
     return {
         endpoint: client.connection.endpoint,
         managementIndicator: client.connection.managementIndicator,
         resources: resources.map((r) => ({ ...r, scopes: r.scopes ?? [] })),
         roles,
         apps,
+        ...(organizations === undefined ? {} : { organizations }),
     };
+}
+
+/**
+ * Organization permissions, M2M organization roles (two listings each: organization and API permissions),
+ * organizations (one listing each of member apps, then one per M2M member of its organization roles).
+ */
+async function readOrganizations(client: ManagementClient, options: ReadOptions, indicators: Map<string, string>, m2mApps: Set<string>): Promise<TenantOrganizationsSnapshot> {
+    const { onProgress } = options;
+    const limit = options.concurrency ?? 8;
+    const [scopes, allRoles, allOrganizations] = await Promise.all([client.listOrganizationScopes(), client.listOrganizationRoles(), client.listOrganizations()]);
+    const roleList = allRoles.filter((r) => r.type === "MachineToMachine" && (options.selectOrganizationRole?.(r) ?? true));
+    const orgList = allOrganizations.filter((o) => options.selectOrganization?.(o) ?? true);
+    onProgress?.(`listed ${scopes.length} organization permissions, ${roleList.length} M2M organization roles, ${orgList.length} organizations`);
+    // Deleted between the listing and its own read (404): left out, as for roles and apps.
+    const roles = (await pooled(roleList, limit, async (role) => {
+        const [held, resourceScopes] = await Promise.all([unlessGone(client.listOrganizationRoleScopes(role.id)), unlessGone(client.listOrganizationRoleResourceScopes(role.id))]);
+        if (held === undefined || resourceScopes === undefined) return undefined;
+        // A permission of a resource deleted meanwhile has no indicator: it grants nothing any more.
+        return { role, scopes: held, resourceScopes: resourceScopes.flatMap((s) => (indicators.has(s.resourceId) ? [{ ...s, resource: { indicator: indicators.get(s.resourceId)! } }] : [])) };
+    }, progressOf(onProgress, "the permissions of organization roles", roleList.length))).filter(isPresent);
+    const organizations = (await pooled(orgList, limit, async (organization) => {
+        const memberIds = await unlessGone(client.listOrganizationApplicationIds(organization.id));
+        if (memberIds === undefined) return undefined;
+        const members = memberIds.filter((id) => m2mApps.has(id));
+        const apps = await Promise.all(members.map(async (id) => ({ id, roles: await unlessGone(client.listOrganizationApplicationRoles(organization.id, id)) })));
+        // A member that left meanwhile (no roles listing: not a member, or the organization is gone) is left out.
+        return { organization, apps: apps.flatMap((a) => (a.roles === undefined ? [] : [{ id: a.id, roles: a.roles }])) };
+    }, progressOf(onProgress, "the members of organizations", orgList.length))).filter(isPresent);
+    return { scopes, roles, organizations };
 }

@@ -88,7 +88,10 @@ describe("logto-m2m access against a live tenant", () => {
         expect(roleListings).toBeGreaterThanOrEqual(1);
         const perRole = counts["GET /api/roles/:id/scopes"] ?? 0;
         const perApp = counts["GET /api/applications/:id/roles"] ?? 0;
-        expect(target.counts().api).toBe(2 + roleListings + perRole + perApp);
+        // Organizations: three listings, two per M2M organization role, one per organization and per M2M member.
+        const organizationCalls = Object.entries(counts).filter(([route]) => route.includes("/api/organization")).reduce((n, [, c]) => n + c, 0);
+        expect(organizationCalls).toBeGreaterThanOrEqual(3);
+        expect(target.counts().api).toBe(2 + roleListings + perRole + perApp + organizationCalls);
         expect(perApp).toBe(matrix.apps.length);
         expect(Number(listed![2])).toBe(target.counts().api);
         expect(`${r.out}${r.err}`).not.toContain(target.connection.appSecret);
@@ -116,6 +119,66 @@ describe("logto-m2m access against a live tenant", () => {
         expect(diff).toMatchObject({ rolesAdded: [], rolesRemoved: [] });
         const md = await run(["access", "m2m.yaml", "--base", "live", "--format", "markdown"]);
         expect(md.out).toContain(`| ${runId} storefront | ➕ gains | \`read:orders\` |`);
+    });
+
+    test("organizations: --live shows what an app may do in each organization; --base live of a spec of it changes nothing, and drift shows", async () => {
+        const { client, runId } = target;
+        const readOrders = await client.createOrganizationScope({ name: `${runId}-read:orders` });
+        const invoices = await client.createOrganizationScope({ name: `${runId}-read:invoices` });
+        const scopes = await client.listScopes(topology.orders.id);
+        const reader = await client.createOrganizationRole({ name: `${runId}-org-reader`, type: "MachineToMachine", organizationScopeIds: [readOrders.id], resourceScopeIds: [scopes.find((s) => s.name === "read:orders")!.id] });
+        const accountant = await client.createOrganizationRole({ name: `${runId}-accountant`, type: "MachineToMachine", organizationScopeIds: [invoices.id] });
+        const acme = await client.createOrganization({ name: `${runId} Acme` });
+        const globex = await client.createOrganization({ name: `${runId} Globex` });
+        const bot = await client.createApplication({ name: `${runId} org bot` });
+        await client.addOrganizationApplications(acme.id, [bot.id]);
+        await client.addOrganizationApplicationRoles(acme.id, bot.id, [reader.id, accountant.id]);
+        await client.addOrganizationApplications(globex.id, [bot.id]);
+        await client.addOrganizationApplicationRoles(globex.id, bot.id, [accountant.id]);
+
+        const live = await run(["access", "--live", "--format", "json"]);
+        expect(live.code).toBe(0);
+        const matrix = JSON.parse(live.out) as AccessMatrix;
+        expect(matrix.apps.find((a) => a.id === bot.id)?.organizations).toEqual([
+            { organization: `${runId} Acme`, roles: [`${runId}-accountant`, `${runId}-org-reader`], holdings: [
+                { permission: `${runId}-read:invoices`, via: [`${runId}-accountant`] },
+                { permission: `${runId}-read:orders`, via: [`${runId}-org-reader`] },
+                { permission: "read:orders", resource: topology.orders.indicator, via: [`${runId}-org-reader`] },
+            ] },
+            { organization: `${runId} Globex`, roles: [`${runId}-accountant`], holdings: [{ permission: `${runId}-read:invoices`, via: [`${runId}-accountant`] }] },
+        ]);
+
+        // The spec names Acme by name and Globex by id (an existing organization).
+        writeFileSync(path.join(dir, "orgs.yaml"), stringify({
+            resources: [{ name: `${runId} Orders API`, indicator: topology.orders.indicator, permissions: ["read:orders", "write:orders"] }],
+            apps: [{ name: `${runId} org bot` }],
+            organizations: {
+                permissions: [`${runId}-read:orders`, `${runId}-read:invoices`],
+                roles: [
+                    { name: `${runId}-org-reader`, permissions: [`${runId}-read:orders`], resources: [{ resource: topology.orders.indicator, permissions: ["read:orders"] }] },
+                    { name: `${runId}-accountant`, permissions: [`${runId}-read:invoices`] },
+                ],
+                list: [
+                    { name: `${runId} Acme`, apps: [{ app: `${runId} org bot`, roles: [`${runId}-org-reader`, `${runId}-accountant`] }] },
+                    { id: globex.id, apps: [{ app: `${runId} org bot`, roles: [`${runId}-accountant`] }] },
+                ],
+            },
+        }));
+        const same = await run(["access", "orgs.yaml", "--base", "live"]);
+        expect(same.out).toContain("No access changes.");
+        expect(same.code).toBe(0);
+
+        // In the console: the bot loses the reader role in Acme and leaves Globex.
+        await client.removeOrganizationApplicationRole(acme.id, bot.id, reader.id);
+        await client.removeOrganizationApplication(globex.id, bot.id);
+        const drift = await run(["access", "orgs.yaml", "--base", "live", "--format", "json"]);
+        expect(drift.code).toBe(1);
+        const diff = JSON.parse(drift.out) as { appsChanged: Array<{ app: string; organizations: Array<{ organization: string; joined?: true; gained: Array<{ permission: string; resource?: string }>; rolesAdded: string[] }> }> };
+        expect(diff.appsChanged.map((c) => c.app)).toEqual([`${runId} org bot`]);
+        expect(Object.fromEntries(diff.appsChanged[0]!.organizations.map((o) => [o.organization, [o.joined === true, o.gained.map((h) => `${h.permission}@${h.resource ?? "org"}`), o.rolesAdded]]))).toEqual({
+            [`${runId} Acme`]: [false, [`${runId}-read:orders@org`, `read:orders@${topology.orders.indicator}`], [`${runId}-org-reader`]],
+            [globex.id]: [true, [`${runId}-read:invoices@org`], [`${runId}-accountant`]],
+        });
     });
 
     test("bad credentials and an unreachable endpoint name the setting to fix, exit 2, and print no secret", async () => {

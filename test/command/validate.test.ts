@@ -51,6 +51,35 @@ apps:
       - { name: ci, expiresAt: 2001-01-01 }
 `;
 
+// Mistakes in the organizations part: shape errors, and the cross-references of its well-shaped entries too.
+const organizationLines = `# organization mistakes on known lines
+resources:
+  - { name: Shopping API, indicator: https://shopping.api, permissions: [read:products] }
+apps:
+  - name: billing-bot
+organizations:
+  permissions:
+    - read:orders
+    - read orders
+  roles:
+    - name: order-reader
+      permissions: [read:order]
+      resources:
+        - { resource: https://shoping.api, permissions: [read:products] }
+    - name: order-reader
+      permisions: []
+  list:
+    - name: Acme
+      apps:
+        - { app: billing-bott, roles: [order-reader] }
+        - { app: billing-bot, roles: [order-writer] }
+    - id: org-1
+      name: Globex
+    - id: org-2
+      description: only for managed ones
+    - {}
+`;
+
 describe("logto-m2m validate", () => {
     test("reports every error at once, each at its line and column", async () => {
         const r = await run(["validate", file("known.yaml", knownLines)]);
@@ -65,6 +94,30 @@ describe("logto-m2m validate", () => {
             "known.yaml: 6 errors",
         ]);
         expect(r.err).toBe("");
+    });
+
+    test("the organizations part: every error at its line and column, references of well-shaped entries beside shape errors", async () => {
+        const r = await run(["validate", file("orgs.yaml", organizationLines)]);
+        expect(r.code).toBe(1);
+        expect(r.out.split("\n")).toEqual([
+            "orgs.yaml:9:7: error: organizations.permissions[1].name: an organization permission name must not contain whitespace",
+            'orgs.yaml:16:7: error: organizations.roles[1]: unknown key "permisions"',
+            "orgs.yaml:22:11: error: organizations.list[1].id: give an existing organization by id or by name, not both",
+            "orgs.yaml:25:20: error: organizations.list[2].description: description belongs to organizations the stack manages; an existing one is only referenced",
+            "orgs.yaml:26:7: error: organizations.list[3].name: an organization needs a name (or the id of an existing one)",
+            'orgs.yaml:12:21: error: organizations.roles[0].permissions[0]: unknown organization permission "read:order" (declared under organizations.permissions: read:orders)',
+            'orgs.yaml:14:23: error: organizations.roles[0].resources[0].resource: unknown resource "https://shoping.api" (declared: https://shopping.api, or "management")',
+            'orgs.yaml:20:18: error: organizations.list[0].apps[0].app: unknown app "billing-bott" (declared under apps: billing-bot)',
+            'orgs.yaml:21:39: error: organizations.list[0].apps[1].roles[0]: unknown organization role "order-writer" (declared under organizations.roles: order-reader)',
+            "orgs.yaml: 9 errors",
+        ]);
+        // A broken entry's name still counts as declared: no second error for a reference to it.
+        const broken = await run(["validate", file("orgs-broken.yaml", "apps: [{ name: bot }]\norganizations:\n  permissions: [\"read orders\"]\n  roles:\n    - { name: reader, permissions: [\"read orders\"] }\n    - { name: writer, typo: 1 }\n  list:\n    - { name: Acme, apps: [{ app: bot, roles: [writer] }] }\n")]);
+        expect(broken.out.split("\n")).toEqual([
+            "orgs-broken.yaml:3:17: error: organizations.permissions[0].name: an organization permission name must not contain whitespace",
+            'orgs-broken.yaml:6:23: error: organizations.roles[1]: unknown key "typo"',
+            "orgs-broken.yaml: 2 errors",
+        ]);
     });
 
     test("--format github prints workflow annotations on those lines, the file relative to the checkout", async () => {
