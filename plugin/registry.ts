@@ -6,6 +6,10 @@ import * as apiScope from "../providers/apiScope";
 import * as applicationSecret from "../providers/applicationSecret";
 import * as m2mApplication from "../providers/m2mApplication";
 import * as m2mRole from "../providers/m2mRole";
+import * as organization from "../providers/organization";
+import * as organizationApplication from "../providers/organizationApplication";
+import * as organizationRole from "../providers/organizationRole";
+import * as organizationScope from "../providers/organizationScope";
 import * as stackIdentity from "../providers/stackIdentity";
 
 /**
@@ -161,6 +165,99 @@ export const resourceTypes: readonly ResourceType[] = [
         secretOutputs: ["value"],
         replaceOnChanges: ["applicationId", "name", "expiresAt"],
         importId: "`<App ID>/<secret name in Logto>`",
+    },
+    {
+        name: "OrganizationScope",
+        provider: organizationScope.provider,
+        args: organizationScope.organizationScopeArgsSchema,
+        description: "An organization permission (Logto \"organization scope\"), e.g. `read:orders`, granted by organization roles. Its id goes into `OrganizationRole.organizationScopeIds`.",
+        inputs: {
+            name: "1..128 characters, no whitespace, unique in the tenant. Renamed in place.",
+            description: "At most 256 characters.",
+            adopt: adoptDescription,
+        },
+        outputs: {},
+        secretOutputs: [],
+        replaceOnChanges: [],
+        importId: "the organization permission's id",
+    },
+    {
+        name: "OrganizationRole",
+        provider: organizationRole.provider,
+        args: organizationRole.organizationRoleArgsSchema,
+        description: "An organization role of type MachineToMachine: what a member app may do in an organization. Its id goes into `OrganizationApplication.organizationRoleIds`.",
+        inputs: {
+            name: "1..128 characters, unique in the tenant among organization roles. Renamed in place.",
+            description: "At most 256 characters.",
+            organizationScopeIds: "Ids of `OrganizationScope`s. Changes are added and removed in place.",
+            resourceScopeIds: "Ids of `ApiScope`s (API resource permissions, for tokens with `resource`). Changes are added and removed in place.",
+            adopt: adoptDescription,
+        },
+        outputs: {},
+        secretOutputs: [],
+        replaceOnChanges: [],
+        importId: "the organization role's id",
+    },
+    {
+        name: "Organization",
+        provider: organization.provider,
+        args: organization.organizationArgsSchema,
+        derivedInputs: ["marker"],
+        // As for M2MApplication: the class draws the marker's nonce from the stack's StackIdentity; the plugin
+        // draws one per organization at its first check and keeps it in the inputs from then on.
+        derive: (news, olds, urn) => {
+            const kept = typeof olds.marker === "string" && olds.marker !== "" ? olds.marker : undefined;
+            const given = typeof news.marker === "string" && news.marker !== "" ? news.marker : undefined;
+            return { ...news, marker: given ?? kept ?? m2mApplication.applicationMarker(urn.project, urn.stack, urn.name, randomUUID()) };
+        },
+        description: "A Logto organization (a customer of a B2B product). Its id is the `organization_id` of its members' tokens.",
+        inputs: {
+            name: "1..128 characters. Names need not be unique in Logto. Renamed in place.",
+            description: "At most 256 characters.",
+            customData: "A JSON object kept with the organization in Logto (at most 4 KB as JSON).",
+            adopt: "Take over the organization `adoptOrganizationId` (names repeat, so there is no name to find it by).",
+            adoptOrganizationId: "The id of the organization to take over when `adopt` is true.",
+        },
+        outputs: {
+            marker: { type: { type: "string" }, description: "The marker kept in the organization's customData, by which a retried create finds it." },
+        },
+        secretOutputs: [],
+        replaceOnChanges: [],
+        importId: "the organization id",
+    },
+    {
+        name: "OrganizationApplication",
+        provider: organizationApplication.provider,
+        args: organizationApplication.organizationApplicationArgsSchema,
+        description: "An M2M app's membership in an organization, with the organization roles it holds there. Another organization or app is another membership: created before the old one is removed.",
+        inputs: {
+            organizationId: "The id of the `Organization` (or `ExistingOrganization`). A change replaces the membership.",
+            applicationId: "The App ID of the `M2MApplication`. A change replaces the membership.",
+            organizationRoleIds: "Ids of `OrganizationRole`s (MachineToMachine). Changes are added and removed in place.",
+        },
+        outputs: {},
+        secretOutputs: [],
+        replaceOnChanges: ["organizationId", "applicationId"],
+        importId: "`<organization id>/<App ID>`",
+    },
+    {
+        name: "ExistingOrganization",
+        provider: organization.existingOrganizationProvider,
+        args: organization.existingOrganizationArgsSchema,
+        // A resource rather than a function, as the dynamic one is: a no-op `up` makes no call, and the lookup
+        // runs at create (or when the id or name changes) and at refresh.
+        description: "An organization that exists in Logto, found by id or by exact name (unique in Logto), never managed: destroy leaves it in Logto. Its id goes into `OrganizationApplication.organizationId`.",
+        inputs: {
+            organizationId: "The organization's id; give this or `name`. A change looks it up again (a replace of the reference only).",
+            name: "Its exact (case-sensitive) name, which must be unique in Logto; give this or `organizationId`. A change looks it up again.",
+            usedAt: "Where the program names it, for the error when it does not exist.",
+        },
+        outputs: {
+            foundName: { type: { type: "string" }, description: "The organization's name in Logto.", required: true },
+        },
+        secretOutputs: [],
+        replaceOnChanges: ["organizationId", "name"],
+        importId: "the organization id (imported as a reference by `organizationId`)",
     },
     {
         name: "StackIdentity",

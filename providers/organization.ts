@@ -22,7 +22,7 @@ export interface OrganizationArgs {
     adoptOrganizationId?: pulumi.Input<string>;
 }
 
-const organizationArgsSchema = z.object({
+export const organizationArgsSchema = z.object({
     name: requiredText("name", logtoLimits.organizationName),
     description: optionalText("description", logtoLimits.organizationDescription).optional(),
     customData: customDataSchema.optional(),
@@ -146,6 +146,13 @@ export class Organization extends LogtoDynamicResource {
 
 const referenceConnection = new ProviderConnection();
 
+/** The inputs of `ExistingOrganization` (`check` also requires exactly one of `organizationId` and `name`). */
+export const existingOrganizationArgsSchema = z.object({
+    organizationId: logtoId("organizationId").optional(),
+    name: z.string().optional(),
+    usedAt: z.array(z.string()).optional(),
+});
+
 function describeRef(inputs: Record<string, unknown>): string {
     return inputs.organizationId !== undefined ? `id ${JSON.stringify(inputs.organizationId)}` : `name ${JSON.stringify(inputs.name)}`;
 }
@@ -164,7 +171,7 @@ export const existingOrganizationProvider: pulumi.dynamic.ResourceProvider = {
         const byId = typeof news.organizationId === "string" && news.organizationId !== "";
         const byName = typeof news.name === "string" && news.name !== "";
         const failures = byId === byName ? [{ property: byId ? "name" : "organizationId", reason: "give exactly one of organizationId and name" }] : [];
-        return { inputs: news, failures };
+        return { inputs: news, failures: failures.length > 0 ? failures : checkWith(existingOrganizationArgsSchema, news) };
     },
 
     async diff(_id, olds, news) {
@@ -192,7 +199,9 @@ export const existingOrganizationProvider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const org = await referenceConnection.get().getOrganization(id);
         if (org === undefined) return { id: "", props: {} };
-        return readResult(id, { ...props, foundName: org.name }, ["organizationId", "name", "usedAt"]);
+        // Imported by id alone (`pulumi import`): the reference is by that id.
+        const known = props.organizationId === undefined && props.name === undefined ? { organizationId: id } : props;
+        return readResult(id, { ...known, foundName: org.name }, ["organizationId", "name", "usedAt"]);
     },
 
     async update(_id, olds, news) {

@@ -19,7 +19,7 @@ export interface OrganizationApplicationArgs {
     organizationRoleIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-const organizationApplicationArgsSchema = z.object({
+export const organizationApplicationArgsSchema = z.object({
     organizationId: logtoId("organizationId"),
     applicationId: logtoId("applicationId"),
     organizationRoleIds: logtoIdList("organizationRoleId"),
@@ -34,6 +34,12 @@ const connection = new ProviderConnection();
 /** `<organization id>/<app id>`: Logto ids hold no "/", so the pair is unambiguous. */
 export function membershipId(organizationId: string, applicationId: string): string {
     return `${organizationId}/${applicationId}`;
+}
+
+function splitMembershipId(id: string): [string, string] {
+    const slash = id.indexOf("/");
+    if (slash <= 0 || slash === id.length - 1) throw new Error(`organization membership id ${JSON.stringify(id)} is not <organization id>/<app id>`);
+    return [id.slice(0, slash), id.slice(slash + 1)];
 }
 
 function outputsOf(args: Args, organizationRoleIds: string[]) {
@@ -108,8 +114,10 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props) {
-        const organizationId = String(props.organizationId);
-        const applicationId = String(props.applicationId);
+        // Imported by id alone (`pulumi import`): the id names the organization and the app.
+        const [organizationId, applicationId] = props.organizationId !== undefined
+            ? [String(props.organizationId), String(props.applicationId)]
+            : splitMembershipId(id);
         const held = await rolesHeld(connection.get(), organizationId, applicationId);
         if (held === undefined) return { id: "", props: {} };
         const before = Array.isArray(props.organizationRoleIds) ? props.organizationRoleIds.map(String) : [];

@@ -26,7 +26,7 @@ export interface OrganizationRoleArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-const organizationRoleArgsSchema = z.object({
+export const organizationRoleArgsSchema = z.object({
     name: requiredText("name", logtoLimits.organizationName),
     description: optionalText("description", logtoLimits.organizationDescription).optional(),
     organizationScopeIds: logtoIdList("organizationScopeId"),

@@ -18,7 +18,7 @@ export interface OrganizationScopeArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
-const organizationScopeArgsSchema = z.object({
+export const organizationScopeArgsSchema = z.object({
     // A token's scope is a space-separated list: a name with whitespace could never be requested alone.
     name: requiredText("name", logtoLimits.organizationName).regex(/^\S+$/, { error: "name must not contain whitespace (a token's scope is space-separated)" }),
     description: optionalText("description", logtoLimits.organizationDescription).optional(),

@@ -10,7 +10,8 @@ const run = promisify(execFile);
 
 /**
  * `pulumi import logto:index:<Type> NAME ID` of every type, with the real CLI, of objects made in Logto outside
- * Pulumi; then a preview of the program that declares them shows no change, and destroy deletes them.
+ * Pulumi (the ExistingOrganization is a reference to the organization the stack also manages); then a preview of
+ * the program that declares them shows no change, and destroy deletes them.
  */
 describe("pulumi import of each plugin type", () => {
     const fixture = useProviderFixture();
@@ -25,6 +26,11 @@ describe("pulumi import of each plugin type", () => {
         const role = resource("M2MRole", "role", { name: `${runId}-imported-role`, description: "imported", scopeIds: [scope.id] });
         const app = resource("M2MApplication", "app", { name: `${runId}-imported-app`, roleIds: [role.id] });
         resource("ApplicationSecret", "secret", { applicationId: app.id, name: "ci" });
+        const orgScope = resource("OrganizationScope", "orgScope", { name: `read:${runId}-imported`, description: "Reads orders" });
+        const orgRole = resource("OrganizationRole", "orgRole", { name: `${runId}-imported-org-role`, organizationScopeIds: [orgScope.id], resourceScopeIds: [scope.id] });
+        const org = resource("Organization", "org", { name: `${runId} imported org`, description: "A customer" });
+        resource("OrganizationApplication", "member", { organizationId: org.id, applicationId: app.id, organizationRoleIds: [orgRole.id] });
+        resource("ExistingOrganization", "existingOrg", { organizationId: made.org! });
     };
 
     beforeAll(async () => {
@@ -37,7 +43,13 @@ describe("pulumi import of each plugin type", () => {
         const app = await client.createApplication({ name: `${runId}-imported-app` });
         await client.addApplicationRoles(app.id, [role.id]);
         const secret = await client.createApplicationSecret(app.id, { name: "ci.0a1b2c" });
-        Object.assign(made, { api: api.id, scope: scope.id, role: role.id, app: app.id, secret: `${app.id}/${secret.name}` });
+        const orgScope = await client.createOrganizationScope({ name: `read:${runId}-imported`, description: "Reads orders" });
+        const orgRole = await client.createOrganizationRole({ name: `${runId}-imported-org-role`, type: "MachineToMachine", organizationScopeIds: [orgScope.id], resourceScopeIds: [scope.id] });
+        const org = await client.createOrganization({ name: `${runId} imported org`, description: "A customer" });
+        await client.addOrganizationApplications(org.id, [app.id]);
+        await client.addOrganizationApplicationRoles(org.id, app.id, [orgRole.id]);
+        Object.assign(made, { api: api.id, scope: scope.id, role: role.id, app: app.id, secret: `${app.id}/${secret.name}`,
+            orgScope: orgScope.id, orgRole: orgRole.id, org: org.id, member: `${org.id}/${app.id}` });
         stack = await fixture.stack(project, `import-${runId}`, program);
     });
 
@@ -54,29 +66,35 @@ describe("pulumi import of each plugin type", () => {
 
     it("imports each type by its id", async () => {
         for (const [type, name, id] of [["ApiResource", "api", made.api], ["ApiScope", "scope", made.scope], ["M2MRole", "role", made.role],
-            ["M2MApplication", "app", made.app], ["ApplicationSecret", "secret", made.secret]] as const) {
+            ["M2MApplication", "app", made.app], ["ApplicationSecret", "secret", made.secret], ["OrganizationScope", "orgScope", made.orgScope],
+            ["OrganizationRole", "orgRole", made.orgRole], ["Organization", "org", made.org], ["OrganizationApplication", "member", made.member],
+            ["ExistingOrganization", "existingOrg", made.org]] as const) {
             const out = await pulumiImport(type, name, id!);
             expect(out).toMatch(/1 imported/);
         }
         const state = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] };
         const ids = Object.fromEntries(state.resources.filter((r) => r.type.startsWith("logto:index:")).map((r) => [r.type.split(":").pop(), r.id]));
-        expect(ids).toEqual({ ApiResource: made.api, ApiScope: made.scope, M2MRole: made.role, M2MApplication: made.app, ApplicationSecret: made.secret });
+        expect(ids).toEqual({ ApiResource: made.api, ApiScope: made.scope, M2MRole: made.role, M2MApplication: made.app, ApplicationSecret: made.secret,
+            OrganizationScope: made.orgScope, OrganizationRole: made.orgRole, Organization: made.org, OrganizationApplication: made.member, ExistingOrganization: made.org });
     });
 
     it("a preview of the program that declares them shows no change", async () => {
         const preview = await stack.preview({ diff: true });
-        expect(preview.changeSummary).toEqual({ same: 6 });
+        expect(preview.changeSummary).toEqual({ same: 11 });
     });
 
     it("an up changes nothing in Logto, and destroy deletes what was imported", async () => {
         fixture.target().resetCounts();
         const up = await stack.up();
-        expect(up.summary.resourceChanges).toEqual({ same: 6 });
+        expect(up.summary.resourceChanges).toEqual({ same: 11 });
         expect(callsByMethod(fixture.target().counts())).toEqual({});
         await stack.destroy();
         const client = fixture.target().client;
         expect(await client.getResource(made.api!)).toBeUndefined();
         expect(await client.getRole(made.role!)).toBeUndefined();
         expect(await client.getApplication(made.app!)).toBeUndefined();
+        expect(await client.getOrganization(made.org!)).toBeUndefined();
+        expect(await client.getOrganizationRole(made.orgRole!)).toBeUndefined();
+        expect(await client.getOrganizationScope(made.orgScope!)).toBeUndefined();
     });
 });

@@ -46,6 +46,17 @@ describe("the plugin's package schema", () => {
             other: { name: "app2", description: "e", roleIds: ["r2"], customData: { team: "x" }, adopt: true, adoptAppId: "a2", managedSecrets: ["cd"], unmanagedSecrets: "keep" },
         },
         ApplicationSecret: { olds: { applicationId: "a1", name: "ci", expiresAt: 4102444800000, adopt: false }, other: { applicationId: "a2", name: "cd", expiresAt: 4102531200000, adopt: true } },
+        OrganizationScope: { olds: { name: "read:orders", description: "d", adopt: false }, other: { name: "write:orders", description: "e", adopt: true } },
+        OrganizationRole: {
+            olds: { name: "role", description: "d", organizationScopeIds: ["s1"], resourceScopeIds: ["r1"], adopt: false },
+            other: { name: "role2", description: "e", organizationScopeIds: ["s2"], resourceScopeIds: ["r2"], adopt: true },
+        },
+        Organization: {
+            olds: { name: "org", description: "d", customData: {}, adopt: false, adoptOrganizationId: "o1", marker: "m" },
+            other: { name: "org2", description: "e", customData: { team: "x" }, adopt: true, adoptOrganizationId: "o2" },
+        },
+        OrganizationApplication: { olds: { organizationId: "o1", applicationId: "a1", organizationRoleIds: ["r1"] }, other: { organizationId: "o2", applicationId: "a2", organizationRoleIds: ["r2"] } },
+        ExistingOrganization: { olds: { organizationId: "o1", usedAt: [] }, other: { organizationId: "o2", name: "acme", usedAt: ["organizations.acme"] } },
     };
 
     it("replaces on change exactly where the provider's diff replaces", async () => {

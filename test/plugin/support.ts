@@ -29,6 +29,11 @@ export const outputsOf: Record<string, readonly string[]> = {
     M2MRole: ["name", "description", "scopeIds"],
     M2MApplication: ["appId", "appSecret", "name", "description", "roleIds", "customData", "marker", "unmanagedSecretNames"],
     ApplicationSecret: ["applicationId", "name", "secretName", "expiresAt", "value"],
+    OrganizationScope: ["name", "description"],
+    OrganizationRole: ["name", "description", "organizationScopeIds", "resourceScopeIds"],
+    Organization: ["name", "description", "customData", "marker"],
+    OrganizationApplication: ["organizationId", "applicationId", "organizationRoleIds"],
+    ExistingOrganization: ["organizationId", "name", "foundName"],
 };
 
 export function resource(type: keyof typeof outputsOf, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions): PluginResource {
