@@ -23,6 +23,7 @@ export interface ApiResourceArgs {
 /** Logto's default lifetime of access tokens; also what an omitted `accessTokenTtl` manages to. */
 export const defaultAccessTokenTtl = 3600;
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const apiResourceArgsSchema = z.object({
     name: requiredText("name"),
     indicator: requiredText("indicator").refine(isUsableIndicator, {

@@ -20,6 +20,7 @@ export interface ApiScopeArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const apiScopeArgsSchema = z.object({
     resourceId: logtoId("resourceId"),
     // Logto refuses any whitespace (400 scope.name_with_space) and more than 256 characters.

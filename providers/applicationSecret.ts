@@ -45,6 +45,7 @@ function epochMillis(value: unknown): number | undefined {
     return "ms" in expiry ? expiry.ms : undefined;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const applicationSecretArgsSchema = z.object({
     applicationId: logtoId("applicationId"),
     // Logto addresses a secret by its name: `..` would address the app (an adopted secret keeps its bare name).

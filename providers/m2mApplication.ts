@@ -39,6 +39,7 @@ export interface M2MApplicationArgs {
 /** The secret Logto creates with every new app; its value is the app's `appSecret`. */
 export const defaultSecretName = "Default secret";
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const m2mApplicationArgsSchema = z.object({
     name: requiredText("name", logtoLimits.appName),
     description: optionalText("description").optional(),

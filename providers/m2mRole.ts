@@ -21,6 +21,7 @@ export interface M2MRoleArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const m2mRoleArgsSchema = z.object({
     name: requiredText("name", logtoLimits.roleName).refine((n) => !n.startsWith("#internal:"), { error: "names starting with #internal: are reserved by Logto" }),
     description: requiredText("description", logtoLimits.roleDescription),

@@ -22,6 +22,7 @@ export interface OrganizationArgs {
     adoptOrganizationId?: pulumi.Input<string>;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const organizationArgsSchema = z.object({
     name: requiredText("name", logtoLimits.organizationName),
     description: optionalText("description", logtoLimits.organizationDescription).optional(),
@@ -147,6 +148,7 @@ export class Organization extends LogtoDynamicResource {
 const referenceConnection = new ProviderConnection();
 
 /** The inputs of `ExistingOrganization` (`check` also requires exactly one of `organizationId` and `name`). */
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const existingOrganizationArgsSchema = z.object({
     organizationId: logtoId("organizationId").optional(),
     name: z.string().optional(),

@@ -19,6 +19,7 @@ export interface OrganizationApplicationArgs {
     organizationRoleIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const organizationApplicationArgsSchema = z.object({
     organizationId: logtoId("organizationId"),
     applicationId: logtoId("applicationId"),

@@ -26,6 +26,7 @@ export interface OrganizationRoleArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const organizationRoleArgsSchema = z.object({
     name: requiredText("name", logtoLimits.organizationName),
     description: optionalText("description", logtoLimits.organizationDescription).optional(),

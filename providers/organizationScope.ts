@@ -18,6 +18,7 @@ export interface OrganizationScopeArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** @internal The args schema; the plugin's schema is generated from it. */
 export const organizationScopeArgsSchema = z.object({
     // A token's scope is a space-separated list: a name with whitespace could never be requested alone.
     name: requiredText("name", logtoLimits.organizationName).regex(/^\S+$/, { error: "name must not contain whitespace (a token's scope is space-separated)" }),
