@@ -106,10 +106,16 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         const args = organizationApplicationArgsSchema.parse(inputs);
         const api = connection.get();
         const id = membershipId(args.organizationId, args.applicationId);
-        // Adding a member is idempotent in Logto, so a create after an interrupted run (or of a membership made
-        // outside Pulumi) finds what is there and brings its roles to the desired set.
-        await api.addOrganizationApplications(args.organizationId, [args.applicationId]);
-        const current = (await rolesHeld(api, args.organizationId, args.applicationId)) ?? [];
+        // The member's roles are read first: a membership that is there already (made by an interrupted run, in
+        // the console, or taken over from an export) is not added again, so taking one over writes nothing but
+        // the difference in roles. A new one costs the same calls as adding first: the read answers "not a
+        // member" (422 organization.require_membership), then the add. Adding is idempotent in Logto, so a
+        // membership made in between is harmless.
+        let current = await rolesHeld(api, args.organizationId, args.applicationId);
+        if (current === undefined) {
+            await api.addOrganizationApplications(args.organizationId, [args.applicationId]);
+            current = [];
+        }
         const held = await applyRecording(api, id, inputs, args, current, `app ${args.applicationId} joined organization ${args.organizationId}, but its organization roles were not all set`);
         return { id, outs: outputsOf(args, held) };
     },
