@@ -65,7 +65,7 @@ describe("examples/yaml through the pulumi CLI", () => {
         expect(plain).not.toContain(out.apps["catalogue-sync"].secrets.ci);
     });
 
-    test("preview shows no change, and a second up makes no write to Logto", async () => {
+    test("preview shows no change, and a second up makes no call to Logto", async () => {
         await ok(["preview", "--expect-no-changes", "--stack", stack]);
         target.resetCounts();
         const up = await ok(["up", "--yes", "--skip-preview", "--expect-no-changes", "--stack", stack]);
