@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { checkWith } from "../providers/checkFailures";
 import { ProviderConnection } from "../providers/connection";
 import { LogtoDynamicResource } from "../providers/dynamicResource";
 import type { LogtoApi } from "../providers/logtoApi";
@@ -35,6 +37,12 @@ function managedRoleReason(news: Record<string, unknown>): string {
         `(to keep it in Logto, unmanaged, first run pulumi state delete on its M2MRole resource)`;
 }
 
+/** What `ExistingRole`'s check validates (also the plugin schema's inputs of `logto:index:ExistingRole`). */
+export const existingRoleArgsSchema = z.object({
+    name: z.string({ error: "name must be a non-empty string" }).min(1, { error: "name must be a non-empty string" }),
+    usedAt: z.array(z.string(), { error: "usedAt must be a list of strings" }).optional(),
+});
+
 /** Provider of `ExistingRole`: required by name from the package entry, see `referenceShim`. */
 export const existingRoleProvider: pulumi.dynamic.ResourceProvider = {
     async configure(req) {
@@ -42,7 +50,7 @@ export const existingRoleProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async check(olds, news) {
-        const failures = typeof news.name === "string" && news.name !== "" ? [] : [{ property: "name", reason: "name must be a non-empty string" }];
+        const failures = checkWith(existingRoleArgsSchema, news);
         // Old inputs with permissions are an M2MRole's, handed over by the alias the component gives every
         // reference: this stack manages the role, and this very `up` would delete it, taking it from every app
         // that lists it while the outputs still claimed its permissions.

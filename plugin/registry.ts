@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import * as apiResource from "../providers/apiResource";
 import * as apiScope from "../providers/apiScope";
+import { isUnknown, unknownValue } from "../providers/checkFailures";
 import * as applicationSecret from "../providers/applicationSecret";
 import * as m2mApplication from "../providers/m2mApplication";
 import * as m2mRole from "../providers/m2mRole";
@@ -11,6 +12,7 @@ import * as organizationApplication from "../providers/organizationApplication";
 import * as organizationRole from "../providers/organizationRole";
 import * as organizationScope from "../providers/organizationScope";
 import * as stackIdentity from "../providers/stackIdentity";
+import { existingRoleArgsSchema, existingRoleProvider } from "../component/references";
 
 /**
  * The plugin's resource types: each is the dynamic resource's own provider (the same check, diff, create, read,
@@ -119,12 +121,14 @@ export const resourceTypes: readonly ResourceType[] = [
         provider: m2mApplication.provider,
         args: m2mApplication.m2mApplicationArgsSchema,
         derivedInputs: ["marker", "unmanagedSecretNames"],
-        // The class draws the marker's nonce from the stack's StackIdentity; the plugin draws one per app at its
-        // first check and keeps it in the inputs from then on.
+        // The marker the class derives, from the nonce of a StackIdentity the program hands in (`stackNonce`):
+        // the same at every check of the app, so a create after a run killed before its checkpoint finds the app
+        // that run made. Without one, a nonce drawn at the app's first check, which such a create cannot know.
+        // Once in the state, the marker is kept (a new one would lose the app it names).
         derive: (news, olds, urn) => {
             const kept = typeof olds.marker === "string" && olds.marker !== "" ? olds.marker : undefined;
             const given = typeof news.marker === "string" && news.marker !== "" ? news.marker : undefined;
-            return { ...news, marker: given ?? kept ?? m2mApplication.applicationMarker(urn.project, urn.stack, urn.name, randomUUID()) };
+            return { ...news, marker: given ?? kept ?? markerOf(news.stackNonce, urn) };
         },
         description: "A machine-to-machine application: a client that gets tokens with its App ID and secret.",
         inputs: {
@@ -136,6 +140,7 @@ export const resourceTypes: readonly ResourceType[] = [
             adoptAppId: "The App ID to take over when `adopt` is true.",
             managedSecrets: "The `name`s of this app's `ApplicationSecret`s. Given, every other secret of the app (but its \"Default secret\") is drift: refresh shows it in `unmanagedSecretNames` and up deletes it, unless `unmanagedSecrets` is \"keep\".",
             unmanagedSecrets: "\"remove\" (default): up deletes secrets the stack does not manage; \"keep\": they are only reported.",
+            stackNonce: "The `nonce` of the stack's `StackIdentity` (one per stack, for all its apps). The app's marker is derived from it, so a create retried after a run killed before its checkpoint finds the app that run made instead of making a second. Without it, the marker's nonce is drawn at the app's first check, and such a retry makes a second app. Read at the app's first check only.",
         },
         outputs: {
             appId: { type: { type: "string" }, description: "The App ID (equal to the resource's id).", required: true },
@@ -203,12 +208,11 @@ export const resourceTypes: readonly ResourceType[] = [
         provider: organization.provider,
         args: organization.organizationArgsSchema,
         derivedInputs: ["marker"],
-        // As for M2MApplication: the class draws the marker's nonce from the stack's StackIdentity; the plugin
-        // draws one per organization at its first check and keeps it in the inputs from then on.
+        // As for M2MApplication: the marker from the `stackNonce` the program hands in, kept once in the state.
         derive: (news, olds, urn) => {
             const kept = typeof olds.marker === "string" && olds.marker !== "" ? olds.marker : undefined;
             const given = typeof news.marker === "string" && news.marker !== "" ? news.marker : undefined;
-            return { ...news, marker: given ?? kept ?? m2mApplication.applicationMarker(urn.project, urn.stack, urn.name, randomUUID()) };
+            return { ...news, marker: given ?? kept ?? markerOf(news.stackNonce, urn) };
         },
         description: "A Logto organization (a customer of a B2B product). Its id is the `organization_id` of its members' tokens.",
         inputs: {
@@ -217,6 +221,7 @@ export const resourceTypes: readonly ResourceType[] = [
             customData: "A JSON object kept with the organization in Logto (at most 4 KB as JSON).",
             adopt: "Take over the organization `adoptOrganizationId` (names repeat, so there is no name to find it by).",
             adoptOrganizationId: "The id of the organization to take over when `adopt` is true.",
+            stackNonce: "The `nonce` of the stack's `StackIdentity`, as for `M2MApplication.stackNonce`: a create retried after a run killed before its checkpoint finds the organization that run made. Read at the organization's first check only.",
         },
         outputs: {
             marker: { type: { type: "string" }, description: "The marker kept in the organization's customData, by which a retried create finds it." },
@@ -260,6 +265,25 @@ export const resourceTypes: readonly ResourceType[] = [
         importId: "the organization id (imported as a reference by `organizationId`)",
     },
     {
+        name: "ExistingRole",
+        provider: existingRoleProvider,
+        args: existingRoleArgsSchema,
+        description: "An M2M role that exists in Logto without being managed by the stack (e.g. \"Logto Management API access\"), found by name. " +
+            "It reads Logto only when created (or its name changes) and on refresh, so an up with nothing to change makes no call " +
+            "(unlike the function `getRoleByName`, which Pulumi YAML calls on every run). Deleting it leaves the role in Logto.",
+        inputs: {
+            name: "The exact (case-sensitive) name of an M2M role in Logto. A change looks the role up again (replace).",
+            usedAt: "Where the program uses it, for the error when no such role exists.",
+        },
+        outputs: {
+            roleId: { type: { type: "string" }, description: "The role id (equal to the resource's id), for `M2MApplication.roleIds`.", required: true },
+            grants: { type: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } }, description: "The role's permissions by API resource indicator, as read at create or the last refresh.", required: true },
+        },
+        secretOutputs: [],
+        replaceOnChanges: ["name"],
+        importId: "the role id",
+    },
+    {
         name: "StackIdentity",
         provider: stackIdentity.provider,
         description: "A random UUID drawn at create and kept in the state: a value unique to one life of one stack.",
@@ -270,6 +294,13 @@ export const resourceTypes: readonly ResourceType[] = [
         importId: "the UUID",
     },
 ];
+
+/** An app's marker: from the StackIdentity's nonce when given (unknown while it is), else from a fresh one. */
+function markerOf(stackNonce: unknown, urn: ResourceUrn): string {
+    if (isUnknown(stackNonce)) return unknownValue;
+    const nonce = typeof stackNonce === "string" && stackNonce !== "" ? stackNonce : randomUUID();
+    return m2mApplication.applicationMarker(urn.project, urn.stack, urn.name, nonce);
+}
 
 /** `logto:index:<name>`. */
 export function typeToken(name: string): string {

@@ -50,6 +50,11 @@ export const m2mApplicationArgsSchema = z.object({
     marker: requiredText("marker", 512),
     managedSecrets: z.array(z.string({ error: "managedSecrets must be secret names" }), { error: "managedSecrets must be a list of secret names" }).optional(),
     unmanagedSecrets: z.enum(["remove", "keep"], { error: 'unmanagedSecrets must be "remove" or "keep"' }).optional(),
+    /**
+     * The plugin's input for the marker's nonce (a StackIdentity's `nonce`), from which its check derives `marker`;
+     * the class sets `marker` itself.
+     */
+    stackNonce: z.string({ error: "stackNonce must be the nonce of a StackIdentity (a string)" }).min(1, { error: "stackNonce must not be empty" }).optional(),
     /** Carried by `check` in "keep" mode: the unmanaged secrets found, so that up does not count them as a change. */
     unmanagedSecretNames: z.array(z.string()).optional(),
 }).superRefine((args, ctx) => {

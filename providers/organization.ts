@@ -30,6 +30,8 @@ export const organizationArgsSchema = z.object({
     adopt: adoptFlag,
     adoptOrganizationId: logtoId("adoptOrganizationId").optional(),
     marker: requiredText("marker", 512),
+    // Plugin programs only: the nonce the marker is derived from (the class derives the marker itself).
+    stackNonce: z.string({ error: "stackNonce must be the nonce of a StackIdentity (a string)" }).min(1, { error: "stackNonce must not be empty" }).optional(),
 }).superRefine((args, ctx) => {
     if (args.adopt === true && args.adoptOrganizationId === undefined) {
         ctx.addIssue({ code: "custom", path: ["adoptOrganizationId"], message: "adoptOrganizationId is required when adopt is true: the id of the organization to take over" });

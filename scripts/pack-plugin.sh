@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs the Logto provider plugin into dist/pulumi-resource-logto-v<version>-linux-x64.tar.gz, an archive that
 # `pulumi plugin install resource logto <version> --file <archive>` installs on a machine with Node >= 22 on
-# PATH: the launcher, the compiled plugin, providers and client, and their production dependencies
+# PATH: the launcher, the compiled plugin, providers, client and component/references, and their production dependencies
 # (@pulumi/pulumi, zod, undici, ...) installed from the npm registry (npm's cache first). Run after setup.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,6 +15,9 @@ for dir in plugin providers client; do
   cp "$ROOT/dist/$dir/"*.js "$lib/dist/$dir/"
 done
 cp "$ROOT/dist/langhost/args.js" "$lib/dist/langhost/"
+# Of component/, only the references' providers (ExistingRole) that the plugin serves.
+mkdir -p "$lib/dist/component"
+cp "$ROOT/dist/component/references.js" "$lib/dist/component/"
 # The package's runtime dependencies, with @pulumi/pulumi (a peer dependency of the library) at the pinned version.
 node -e '
   const pkg = require(process.argv[1]);

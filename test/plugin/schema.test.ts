@@ -42,9 +42,10 @@ describe("the plugin's package schema", () => {
         ApiScope: { olds: { resourceId: "r1", name: "read", description: "d", adopt: false }, other: { resourceId: "r2", name: "write", description: "e", adopt: true } },
         M2MRole: { olds: { name: "role", description: "d", scopeIds: ["s1"], adopt: false }, other: { name: "role2", description: "e", scopeIds: ["s2"], adopt: true } },
         M2MApplication: {
-            olds: { appSecret: "x", name: "app", description: "d", roleIds: ["r1"], customData: {}, adopt: false, adoptAppId: "a1", managedSecrets: ["ci"], unmanagedSecrets: "remove" },
-            other: { name: "app2", description: "e", roleIds: ["r2"], customData: { team: "x" }, adopt: true, adoptAppId: "a2", managedSecrets: ["cd"], unmanagedSecrets: "keep" },
+            olds: { appSecret: "x", name: "app", description: "d", roleIds: ["r1"], customData: {}, adopt: false, adoptAppId: "a1", managedSecrets: ["ci"], unmanagedSecrets: "remove", stackNonce: "n1" },
+            other: { name: "app2", description: "e", roleIds: ["r2"], customData: { team: "x" }, adopt: true, adoptAppId: "a2", managedSecrets: ["cd"], unmanagedSecrets: "keep", stackNonce: "n2" },
         },
+        ExistingRole: { olds: { name: "Logto Management API access", usedAt: ["apps[0].roles[0]"] }, other: { name: "another role", usedAt: ["apps[1].roles[0]"] } },
         ApplicationSecret: { olds: { applicationId: "a1", name: "ci", expiresAt: 4102444800000, adopt: false }, other: { applicationId: "a2", name: "cd", expiresAt: 4102531200000, adopt: true } },
         OrganizationScope: { olds: { name: "read:orders", description: "d", adopt: false }, other: { name: "write:orders", description: "e", adopt: true } },
         OrganizationRole: {

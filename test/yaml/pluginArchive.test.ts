@@ -54,7 +54,7 @@ describe("the plugin archive", () => {
     test("examples/yaml goes up, makes no write on a second up, and is destroyed, on the installed plugin", async () => {
         await ex.initStack(stack);
         const up = await ex.ok(["up", "--yes", "--skip-preview", "--stack", stack]);
-        expect(up.stdout).toMatch(/11 created/);
+        expect(up.stdout).toMatch(/13 created/);
         const out = await ex.outputs(stack);
         const grant = await target.client.requestAppToken(out.apps.storefront.appId, out.apps.storefront.appSecret, ex.names.shopping, ["read:products", "write:products"]);
         expect(grant.scope).toEqual(["read:products"]);

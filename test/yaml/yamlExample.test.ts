@@ -39,7 +39,7 @@ describe("examples/yaml through the pulumi CLI", () => {
 
     test("up creates the spec's objects; the apps' tokens carry the spec's permissions", async () => {
         const up = await ok(["up", "--yes", "--skip-preview", "--stack", stack]);
-        expect(up.stdout).toMatch(/11 created/); // the stack, the provider and 9 Logto objects
+        expect(up.stdout).toMatch(/13 created/); // the stack, the provider, the stack identity, the built-in role's reference and 9 Logto objects
         const out = await outputs(platform);
         const client = target.client;
         const resource = (await client.listResources()).find((r) => r.indicator === names.shopping)!;
@@ -49,6 +49,11 @@ describe("examples/yaml through the pulumi CLI", () => {
         expect(await roleOf(out.apps.storefront.appId)).toEqual([names.reader]);
         expect(await roleOf(out.apps["catalogue-sync"].appId)).toEqual([names.editor]);
         expect(await roleOf(out.apps["provisioning-bot"].appId)).toEqual([builtInRole]);
+        // The apps' markers derive from the stack's StackIdentity (stackNonce): one nonce for all of them.
+        const markers = await Promise.all(["provisioning-bot", "storefront", "catalogue-sync"].map(async (k) => (await client.getApplication(out.apps[k].appId))?.marker));
+        const nonces = new Set(markers.map((m) => /^pulumi:logto-m2m-yaml\/dev\/[A-Za-z]+#([0-9a-f-]{36})$/.exec(m ?? "")?.[1]));
+        expect({ markers, nonces: nonces.size }).toEqual({ markers, nonces: 1 });
+        expect(nonces.has(undefined)).toBe(false);
         const grant = await client.requestAppToken(out.apps.storefront.appId, out.apps.storefront.appSecret, names.shopping, ["read:products", "write:products"]);
         expect(grant.scope).toEqual(["read:products"]);
         const ci = await client.requestAppToken(out.apps["catalogue-sync"].appId, out.apps["catalogue-sync"].secrets.ci, names.shopping, ["read:products", "write:products"]);
@@ -60,15 +65,14 @@ describe("examples/yaml through the pulumi CLI", () => {
         expect(plain).not.toContain(out.apps["catalogue-sync"].secrets.ci);
     });
 
-    test("preview shows no change, and a second up makes no write to Logto", async () => {
+    test("preview shows no change, and a second up makes no call to Logto", async () => {
         await ok(["preview", "--expect-no-changes", "--stack", stack]);
         target.resetCounts();
         const up = await ok(["up", "--yes", "--skip-preview", "--expect-no-changes", "--stack", stack]);
-        expect(up.stdout).toMatch(/11 unchanged/);
-        // The only calls: the program's lookup of Logto's built-in role by name (a function: Pulumi YAML invokes it
-        // on every run); no resource reads or writes Logto.
+        expect(up.stdout).toMatch(/13 unchanged/);
+        // Not one call: the built-in role is a resource (ExistingRole), read at its create and on refresh only.
         const counts = target.counts();
-        expect({ routes: Object.keys(counts.byRoute), byMethod: callsByMethod(counts) }).toEqual({ routes: ["GET /api/roles"], byMethod: { GET: 1 } });
+        expect({ routes: Object.keys(counts.byRoute), byMethod: callsByMethod(counts) }).toEqual({ routes: [], byMethod: {} });
     });
 
     test("refresh sees a change made in Logto, and up puts the program's value back", async () => {
