@@ -53,8 +53,8 @@ describe("the plugin's package schema", () => {
             other: { name: "role2", description: "e", organizationScopeIds: ["s2"], resourceScopeIds: ["r2"], adopt: true },
         },
         Organization: {
-            olds: { name: "org", description: "d", customData: {}, adopt: false, adoptOrganizationId: "o1", marker: "m" },
-            other: { name: "org2", description: "e", customData: { team: "x" }, adopt: true, adoptOrganizationId: "o2" },
+            olds: { name: "org", description: "d", customData: {}, adopt: false, adoptOrganizationId: "o1", marker: "m", stackNonce: "n1" },
+            other: { name: "org2", description: "e", customData: { team: "x" }, adopt: true, adoptOrganizationId: "o2", stackNonce: "n2" },
         },
         OrganizationApplication: { olds: { organizationId: "o1", applicationId: "a1", organizationRoleIds: ["r1"] }, other: { organizationId: "o2", applicationId: "a2", organizationRoleIds: ["r2"] } },
         ExistingOrganization: { olds: { organizationId: "o1", usedAt: [] }, other: { organizationId: "o2", name: "acme", usedAt: ["organizations.acme"] } },
