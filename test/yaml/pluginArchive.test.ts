@@ -9,7 +9,8 @@ import { yamlExample, type YamlExample } from "./support";
 /**
  * The plugin as users elsewhere get it: the archive of `npm run package:plugin` (scripts/pack-plugin.sh), installed by `pulumi plugin
  * install resource logto <version> --file <archive>` into a fresh PULUMI_HOME (so neither setup's link to this
- * checkout nor anything else of it serves logto:index:*), then examples/yaml through the CLI against it.
+ * checkout nor anything else of it serves logto:index:*): it serves the committed schema, and examples/yaml
+ * goes through the CLI against it.
  */
 const stack = "dev";
 const { version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
@@ -49,6 +50,13 @@ describe("the plugin archive", () => {
         const installed = path.join(home, "plugins", `resource-logto-v${version}`);
         expect(statSync(path.join(installed, "pulumi-resource-logto")).mode & 0o111).not.toBe(0);
         expect(execFileSync("find", [installed, "-type", "l", "-lname", `${repoRoot}*`], { encoding: "utf8" })).toBe("");
+        // The CLI prints the schema as it binds it (empty lists left out): the same package, types and properties.
+        type Schema = { name: string; version: string; resources: Record<string, { inputProperties: object; properties: object }>; functions: object };
+        const served = JSON.parse((await ex.ok(["package", "get-schema", `logto@${version}`])).stdout) as Schema;
+        const committed = JSON.parse(readFileSync(path.join(repoRoot, "plugin", "schema.json"), "utf8")) as Schema;
+        const shape = (s: Schema) => ({ name: s.name, version: s.version, functions: Object.keys(s.functions).sort(),
+            resources: Object.fromEntries(Object.entries(s.resources).map(([k, r]) => [k, { inputs: r.inputProperties ?? {}, properties: r.properties ?? {} }])) });
+        expect(shape(served)).toEqual(shape(committed));
     }, 600_000);
 
     test("examples/yaml goes up, makes no write on a second up, and is destroyed, on the installed plugin", async () => {
