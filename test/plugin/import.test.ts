@@ -10,7 +10,8 @@ const run = promisify(execFile);
 
 /**
  * `pulumi import logto:index:<Type> NAME ID` of every type, with the real CLI, of objects made in Logto outside
- * Pulumi (the ExistingOrganization is a reference to the organization the stack also manages); then a preview of
+ * Pulumi (the ExistingRole and ExistingOrganization are references to the role and the organization the stack
+ * also manages); then a preview of
  * the program that declares them shows no change, and destroy deletes them.
  */
 describe("pulumi import of each plugin type", () => {
@@ -31,6 +32,7 @@ describe("pulumi import of each plugin type", () => {
         const org = resource("Organization", "org", { name: `${runId} imported org`, description: "A customer" });
         resource("OrganizationApplication", "member", { organizationId: org.id, applicationId: app.id, organizationRoleIds: [orgRole.id] });
         resource("ExistingOrganization", "existingOrg", { organizationId: made.org! });
+        resource("ExistingRole", "existingRole", { name: `${runId}-imported-role` });
     };
 
     beforeAll(async () => {
@@ -68,25 +70,25 @@ describe("pulumi import of each plugin type", () => {
         for (const [type, name, id] of [["ApiResource", "api", made.api], ["ApiScope", "scope", made.scope], ["M2MRole", "role", made.role],
             ["M2MApplication", "app", made.app], ["ApplicationSecret", "secret", made.secret], ["OrganizationScope", "orgScope", made.orgScope],
             ["OrganizationRole", "orgRole", made.orgRole], ["Organization", "org", made.org], ["OrganizationApplication", "member", made.member],
-            ["ExistingOrganization", "existingOrg", made.org]] as const) {
+            ["ExistingOrganization", "existingOrg", made.org], ["ExistingRole", "existingRole", made.role]] as const) {
             const out = await pulumiImport(type, name, id!);
             expect(out).toMatch(/1 imported/);
         }
         const state = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] };
         const ids = Object.fromEntries(state.resources.filter((r) => r.type.startsWith("logto:index:")).map((r) => [r.type.split(":").pop(), r.id]));
         expect(ids).toEqual({ ApiResource: made.api, ApiScope: made.scope, M2MRole: made.role, M2MApplication: made.app, ApplicationSecret: made.secret,
-            OrganizationScope: made.orgScope, OrganizationRole: made.orgRole, Organization: made.org, OrganizationApplication: made.member, ExistingOrganization: made.org });
+            OrganizationScope: made.orgScope, OrganizationRole: made.orgRole, Organization: made.org, OrganizationApplication: made.member, ExistingOrganization: made.org, ExistingRole: made.role });
     });
 
     it("a preview of the program that declares them shows no change", async () => {
         const preview = await stack.preview({ diff: true });
-        expect(preview.changeSummary).toEqual({ same: 11 });
+        expect(preview.changeSummary).toEqual({ same: 12 });
     });
 
     it("an up changes nothing in Logto, and destroy deletes what was imported", async () => {
         fixture.target().resetCounts();
         const up = await stack.up();
-        expect(up.summary.resourceChanges).toEqual({ same: 11 });
+        expect(up.summary.resourceChanges).toEqual({ same: 12 });
         expect(callsByMethod(fixture.target().counts())).toEqual({});
         await stack.destroy();
         const client = fixture.target().client;
