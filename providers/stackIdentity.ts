@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
+import { readResult } from "./readResult";
 import { LogtoDynamicResource } from "./dynamicResource";
 
 /**
@@ -24,7 +25,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id, props) {
-        return { id, props: { ...props, nonce: String(props?.nonce ?? id) } };
+        // No inputs: what the engine compares a program's declaration with (e.g. after `pulumi import` by nonce).
+        return readResult(id, { ...props, nonce: String(props?.nonce ?? id) }, []);
     },
 
     async delete() {

@@ -1,5 +1,6 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { pulumiBinary } from "../support/engine";
 import { useProviderFixture } from "../support/logtoEngine";
@@ -20,6 +21,7 @@ describe("pulumi import of each plugin type", () => {
     let stack: Stack;
     let runId: string;
     const made: Record<string, string> = {};
+    const identityNonce = randomUUID();
 
     const program = async () => {
         const api = resource("ApiResource", "api", { name: `${runId} imported`, indicator: `https://${runId}.import.api`, accessTokenTtl: 3600 });
@@ -33,6 +35,8 @@ describe("pulumi import of each plugin type", () => {
         resource("OrganizationApplication", "member", { organizationId: org.id, applicationId: app.id, organizationRoleIds: [orgRole.id] });
         resource("ExistingOrganization", "existingOrg", { organizationId: made.org! });
         resource("ExistingRole", "existingRole", { name: `${runId}-imported-role` });
+        // A stack's identity moved from another state (e.g. a stack recreated from scratch): imported by its nonce.
+        resource("StackIdentity", "identity", {});
     };
 
     beforeAll(async () => {
@@ -61,34 +65,41 @@ describe("pulumi import of each plugin type", () => {
 
     async function pulumiImport(type: string, name: string, id: string): Promise<string> {
         const sandbox = fixture.sandbox();
-        const { stdout } = await run(pulumiBinary(), ["import", `logto:index:${type}`, name, id, "--yes", "--generate-code=false", "--stack", `import-${runId}`, "--non-interactive"],
-            { cwd: sandbox.workDir, env: { ...process.env, ...sandbox.env } });
-        return stdout;
+        const args = ["import", `logto:index:${type}`, name, id, "--yes", "--generate-code=false", "--stack", `import-${runId}`, "--non-interactive"];
+        try {
+            return (await run(pulumiBinary(), args, { cwd: sandbox.workDir, env: { ...process.env, ...sandbox.env } })).stdout;
+        } catch (error) {
+            const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+            throw new Error(`pulumi ${args.join(" ")} failed:\n${stdout ?? ""}\n${stderr ?? ""}`);
+        }
     }
 
     it("imports each type by its id", async () => {
         for (const [type, name, id] of [["ApiResource", "api", made.api], ["ApiScope", "scope", made.scope], ["M2MRole", "role", made.role],
             ["M2MApplication", "app", made.app], ["ApplicationSecret", "secret", made.secret], ["OrganizationScope", "orgScope", made.orgScope],
             ["OrganizationRole", "orgRole", made.orgRole], ["Organization", "org", made.org], ["OrganizationApplication", "member", made.member],
-            ["ExistingOrganization", "existingOrg", made.org], ["ExistingRole", "existingRole", made.role]] as const) {
+            ["ExistingOrganization", "existingOrg", made.org], ["ExistingRole", "existingRole", made.role],
+            ["StackIdentity", "identity", identityNonce]] as const) {
             const out = await pulumiImport(type, name, id!);
             expect(out).toMatch(/1 imported/);
         }
         const state = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] };
         const ids = Object.fromEntries(state.resources.filter((r) => r.type.startsWith("logto:index:")).map((r) => [r.type.split(":").pop(), r.id]));
         expect(ids).toEqual({ ApiResource: made.api, ApiScope: made.scope, M2MRole: made.role, M2MApplication: made.app, ApplicationSecret: made.secret,
-            OrganizationScope: made.orgScope, OrganizationRole: made.orgRole, Organization: made.org, OrganizationApplication: made.member, ExistingOrganization: made.org, ExistingRole: made.role });
+            OrganizationScope: made.orgScope, OrganizationRole: made.orgRole, Organization: made.org, OrganizationApplication: made.member, ExistingOrganization: made.org, ExistingRole: made.role, StackIdentity: identityNonce });
+        const identity = state.resources.find((r) => r.type === "logto:index:StackIdentity");
+        expect(identity?.outputs?.nonce).toBe(identityNonce);
     });
 
     it("a preview of the program that declares them shows no change", async () => {
         const preview = await stack.preview({ diff: true });
-        expect(preview.changeSummary).toEqual({ same: 12 });
+        expect(preview.changeSummary).toEqual({ same: 13 });
     });
 
     it("an up changes nothing in Logto, and destroy deletes what was imported", async () => {
         fixture.target().resetCounts();
         const up = await stack.up();
-        expect(up.summary.resourceChanges).toEqual({ same: 12 });
+        expect(up.summary.resourceChanges).toEqual({ same: 13 });
         expect(callsByMethod(fixture.target().counts())).toEqual({});
         await stack.destroy();
         const client = fixture.target().client;
