@@ -9,9 +9,9 @@
  * stdin closes (the CLI's end of the pipe is gone, e.g. the CLI was killed) or when the engine stops answering.
  */
 import { createRequire } from "node:module";
-import { connect } from "node:net";
 import { fstatSync } from "node:fs";
 import { parseHostArgs } from "./args";
+import { watchEngine } from "./engineWatch";
 import { killAll } from "./children";
 import { configureLog, logV } from "./log";
 import { languageRuntime, type HostState } from "./service";
@@ -24,27 +24,12 @@ const sdkVersion = (fromSdk("./package.json") as { version: string }).version;
 
 /** As Pulumi's plugins: messages up to 400 MiB (a large stack's state or program). */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
-const ENGINE_PROBE_MS = 5000;
 
 function shutDown(reason: string, server?: import("@grpc/grpc-js").Server): never {
     logV(3, `exiting: ${reason}`);
     killAll();
     server?.forceShutdown();
     process.exit(0);
-}
-
-/** Exits once the engine's port refuses connections: the CLI is gone without closing this host. */
-function watchEngine(address: string, onGone: () => void): void {
-    const match = /^(.*):(\d+)$/.exec(address);
-    if (match === null) return;
-    const host = match[1]!.replace(/^\[|\]$/g, "") || "127.0.0.1";
-    const port = Number(match[2]);
-    const timer = setInterval(() => {
-        const socket = connect({ host, port });
-        socket.once("connect", () => socket.destroy());
-        socket.once("error", (error: NodeJS.ErrnoException) => { if (error.code === "ECONNREFUSED") onGone(); });
-    }, ENGINE_PROBE_MS);
-    timer.unref();
 }
 
 function main(): void {

@@ -7,9 +7,9 @@
  * SIGINT/SIGTERM, or when the engine's port stops accepting connections.
  */
 import { createRequire } from "node:module";
-import { connect } from "node:net";
 import { parseHostArgs } from "../langhost/args";
-import { configureLog, logV } from "./log";
+import { watchEngine } from "../langhost/engineWatch";
+import { configureLog, logV } from "../langhost/log";
 import { resourceProvider, type ProviderState } from "./service";
 
 const fromSdk = createRequire(require.resolve("@pulumi/pulumi/package.json"));
@@ -18,24 +18,10 @@ const { ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_
 const { version } = require("../../package.json") as { version: string };
 
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
-const ENGINE_PROBE_MS = 5000;
-
-function watchEngine(address: string, onGone: () => void): void {
-    const match = /^(.*):(\d+)$/.exec(address);
-    if (match === null) return;
-    const host = match[1]!.replace(/^\[|\]$/g, "") || "127.0.0.1";
-    const port = Number(match[2]);
-    const timer = setInterval(() => {
-        const socket = connect({ host, port });
-        socket.once("connect", () => socket.destroy());
-        socket.once("error", (error: NodeJS.ErrnoException) => { if (error.code === "ECONNREFUSED") onGone(); });
-    }, ENGINE_PROBE_MS);
-    timer.unref();
-}
 
 function main(): void {
     const args = parseHostArgs(process.argv.slice(2));
-    configureLog({ logToStderr: args.logToStderr, verbosity: args.verbosity });
+    configureLog({ name: "pulumi-resource-logto", logToStderr: args.logToStderr, verbosity: args.verbosity });
     const state: ProviderState = { version, grpc };
     const server = new grpc.Server({
         "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,

@@ -13,7 +13,7 @@ import { functionTypeOf } from "./functions";
 import { unwrapSecrets, wireProperties, type Plain } from "./properties";
 import { parseUrn, resourceTypeOf, resourceTypes, type ResourceType } from "./registry";
 import { configProperties, packageSchema } from "./schema";
-import { logV } from "./log";
+import { logV } from "../langhost/log";
 
 export interface ProviderState {
     version: string;

@@ -14,7 +14,8 @@ for dir in plugin providers client; do
   mkdir -p "$lib/dist/$dir"
   cp "$ROOT/dist/$dir/"*.js "$lib/dist/$dir/"
 done
-cp "$ROOT/dist/langhost/args.js" "$lib/dist/langhost/"
+# Of langhost/, the plugin-process pieces both plugins share: arguments, log, engine watch.
+cp "$ROOT/dist/langhost/args.js" "$ROOT/dist/langhost/log.js" "$ROOT/dist/langhost/engineWatch.js" "$lib/dist/langhost/"
 # Of component/, only the references' providers (ExistingRole) that the plugin serves.
 mkdir -p "$lib/dist/component"
 cp "$ROOT/dist/component/references.js" "$lib/dist/component/"
