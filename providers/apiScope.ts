@@ -5,7 +5,7 @@ import { ProviderConnection } from "./connection";
 import { LogtoDynamicResource } from "./dynamicResource";
 import { logtoCode, orUndefinedIfGone, type LogtoScope } from "./logtoApi";
 import { resourceScopes } from "./listings";
-import { diffProperties, optionalTextEqual } from "./propertyDiff";
+import { diffProperties, optionalTextEqual, nameDescriptionPatch } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { adoptFlag, logtoId, logtoLimits, optionalText, requiredText } from "./validation";
 
@@ -99,9 +99,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
 
     async update(id, olds, news) {
         const args = apiScopeArgsSchema.parse(news);
-        const patch: { name?: string; description?: string | null } = {};
-        if (olds.name !== args.name) patch.name = args.name;
-        if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
+        const patch = nameDescriptionPatch(olds, args);
         if (Object.keys(patch).length > 0) {
             const api = connection.get();
             await resourceScopes.changing(api, args.resourceId, () => api.updateScope(args.resourceId, id, patch));

@@ -6,7 +6,7 @@ import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { applicationMarker } from "./m2mApplication";
 import { readResult } from "./readResult";
 import { stackIdentity } from "./stackIdentity";
-import { deepEqual, diffProperties, optionalTextEqual } from "./propertyDiff";
+import { deepEqual, diffProperties, nameDescriptionPatch, optionalTextEqual } from "./propertyDiff";
 import { adoptFlag, customDataSchema, logtoId, logtoLimits, optionalText, requiredText } from "./validation";
 
 /** A Logto organization (a customer of a B2B product), managed by the stack. */
@@ -112,9 +112,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async update(id, olds, news) {
         const args = organizationArgsSchema.parse({ ...news, marker: olds.marker ?? news.marker });
         const customData = args.customData ?? {};
-        const patch: { name?: string; description?: string | null; customData?: Record<string, unknown> } = {};
-        if (olds.name !== args.name) patch.name = args.name;
-        if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
+        const patch: { name?: string; description?: string | null; customData?: Record<string, unknown> } = nameDescriptionPatch(olds, args);
         if (!deepEqual(olds.customData ?? {}, customData)) patch.customData = customData;
         if (Object.keys(patch).length > 0) await connection.get().updateOrganization(id, patch);
         return { outs: outputsOf(args, args.marker) };

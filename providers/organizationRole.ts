@@ -4,7 +4,7 @@ import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { logtoCode, PartialFailure, type LogtoApi } from "./logtoApi";
-import { diffProperties, idSetEqual, optionalTextEqual } from "./propertyDiff";
+import { diffProperties, idSetEqual, optionalTextEqual, nameDescriptionPatch } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { orderLike, setDelta } from "./setDelta";
 import { adoptFlag, logtoIdList, logtoLimits, optionalText, requiredText } from "./validation";
@@ -183,9 +183,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
         const args = organizationRoleArgsSchema.parse(news);
         const api = connection.get();
         const ids = (key: string): string[] => (Array.isArray(olds[key]) ? (olds[key] as unknown[]).map(String) : []);
-        const patch: { name?: string; description?: string | null } = {};
-        if (olds.name !== args.name) patch.name = args.name;
-        if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
+        const patch = nameDescriptionPatch(olds, args);
         if (Object.keys(patch).length > 0) await api.updateOrganizationRole(id, patch);
         const held = await applyRecording(api, id, news, args, { organizationScopeIds: ids("organizationScopeIds"), resourceScopeIds: ids("resourceScopeIds") },
             `organization role ${args.name} was updated only in part`);

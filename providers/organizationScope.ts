@@ -4,7 +4,7 @@ import { checkWith } from "./checkFailures";
 import { ProviderConnection } from "./connection";
 import { dynamicTypeToken, LogtoDynamicResource } from "./dynamicResource";
 import { logtoCode, type LogtoApi } from "./logtoApi";
-import { diffProperties, optionalTextEqual } from "./propertyDiff";
+import { diffProperties, optionalTextEqual, nameDescriptionPatch } from "./propertyDiff";
 import { adoptOf, readResult } from "./readResult";
 import { adoptFlag, logtoLimits, optionalText, requiredText } from "./validation";
 
@@ -88,9 +88,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
 
     async update(id, olds, news) {
         const args = organizationScopeArgsSchema.parse(news);
-        const patch: { name?: string; description?: string | null } = {};
-        if (olds.name !== args.name) patch.name = args.name;
-        if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
+        const patch = nameDescriptionPatch(olds, args);
         if (Object.keys(patch).length > 0) await connection.get().updateOrganizationScope(id, patch);
         return { outs: outputsOf(args, args) };
     },

@@ -20,6 +20,17 @@ export const deepEqual: Equality = (a, b) => canonicalJson(a) === canonicalJson(
 /** Optional text: absent, null and "" are the same (Logto stores an empty description as null). */
 export const optionalTextEqual: Equality = (a, b) => (a ?? "") === (b ?? "");
 
+/**
+ * The PATCH body of a name and an optional description: only what changed; a description taken away is sent as
+ * null, which Logto stores as none.
+ */
+export function nameDescriptionPatch(olds: { name?: unknown; description?: unknown }, args: { name: string; description?: string }): { name?: string; description?: string | null } {
+    const patch: { name?: string; description?: string | null } = {};
+    if (olds.name !== args.name) patch.name = args.name;
+    if (!optionalTextEqual(olds.description, args.description)) patch.description = args.description ?? null;
+    return patch;
+}
+
 /** Lists compared as sets of ids: order and repetition never make a change. */
 export const idSetEqual: Equality = (a, b) => Array.isArray(a) && Array.isArray(b) && sameSet(a as string[], b as string[]);
 
