@@ -37,7 +37,7 @@ function managedRoleReason(news: Record<string, unknown>): string {
         `(to keep it in Logto, unmanaged, first run pulumi state delete on its M2MRole resource)`;
 }
 
-/** What `ExistingRole`'s check validates (also the plugin schema's inputs of `logto:index:ExistingRole`). */
+/** @internal What `ExistingRole`'s check validates (also the plugin schema's inputs of `logto:index:ExistingRole`). */
 export const existingRoleArgsSchema = z.object({
     name: z.string({ error: "name must be a non-empty string" }).min(1, { error: "name must be a non-empty string" }),
     usedAt: z.array(z.string(), { error: "usedAt must be a list of strings" }).optional(),
